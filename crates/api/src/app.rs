@@ -1,0 +1,91 @@
+//! Application wiring: shared state, the `/api/v1` routes, extractor configuration and the
+//! fallback that answers unknown routes (404) and wrong methods (405).
+
+use std::sync::Arc;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::{App, Error, web};
+use crm_auth::AuthService;
+use crm_contacts::ContactService;
+use crm_core::Code;
+use crm_flows::FlowService;
+use sea_orm::DatabaseConnection;
+use utoipa_actix_web::AppExt;
+use utoipa_actix_web::scope::scope;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::fallback::{self, RouteTable};
+use crate::problem::ApiError;
+use crate::routes;
+
+/// Everything a handler needs: one service per domain.
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub auth: AuthService,
+    pub flows: FlowService,
+    pub contacts: ContactService,
+}
+
+impl AppState {
+    pub fn new(db: DatabaseConnection, auth: AuthService) -> Self {
+        Self {
+            flows: FlowService::new(db.clone()),
+            contacts: ContactService::new(db.clone()),
+            auth,
+            db,
+        }
+    }
+}
+
+/// Registers every documented route; used both to serve and to generate the OpenAPI document.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.configure(routes::health::configure).service(
+        scope("/api/v1")
+            .configure(routes::auth::configure)
+            .configure(routes::users::configure)
+            .configure(routes::flows::configure)
+            .configure(routes::contacts::configure),
+    );
+}
+
+/// The application, with its state, documentation and fallback.
+pub fn build(
+    state: web::Data<AppState>,
+    document: Arc<utoipa::openapi::OpenApi>,
+    routes: Arc<RouteTable>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = Error,
+        InitError = (),
+    >,
+> {
+    let (app, _) = App::new()
+        .into_utoipa_app()
+        .app_data(state)
+        .app_data(web::Data::from(routes))
+        .app_data(query_config())
+        .app_data(path_config())
+        .configure(configure)
+        .split_for_parts();
+    app.service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", (*document).clone()))
+        .default_service(web::to(fallback::not_found_or_not_allowed))
+        .wrap(actix_web::middleware::from_fn(
+            crate::middleware::request_context,
+        ))
+}
+
+fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err, _| {
+        ApiError::new(Code::InvalidQuery, format!("invalid query: {err}")).into()
+    })
+}
+
+/// A path parameter that is not even an id names no resource: 404, as for an unknown id.
+fn path_config() -> web::PathConfig {
+    web::PathConfig::default()
+        .error_handler(|_, _| ApiError::new(Code::NotFound, "no such resource").into())
+}

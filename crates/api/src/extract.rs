@@ -1,0 +1,221 @@
+//! Extractors: the authenticated caller, JSON bodies whose errors name the field, and the client
+//! address.
+
+use std::net::IpAddr;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use crm_core::{Actor, Code, FieldError};
+use futures_util::StreamExt;
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+
+use crate::app::AppState;
+use crate::problem::ApiError;
+
+/// Largest accepted request body.
+pub const MAX_BODY: usize = 1024 * 1024;
+
+/// The caller, authenticated from `Authorization: Bearer <access token>`.
+pub struct Caller(pub Actor);
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer_token(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::new(Code::Internal, "no state"))?;
+            let token = token.ok_or_else(|| {
+                ApiError::new(
+                    Code::Unauthenticated,
+                    "send Authorization: Bearer <access_token>",
+                )
+            })?;
+            Ok(Caller(state.auth.authenticate(&token).await?))
+        })
+    }
+}
+
+fn bearer_token(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+        .filter(|t| !t.is_empty())
+}
+
+/// The client's address as seen by this server (the peer, not a forwarded header a client could
+/// forge). Used to throttle failed logins.
+pub struct ClientIp(pub Option<IpAddr>);
+
+impl FromRequest for ClientIp {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(Ok(ClientIp(req.peer_addr().map(|a| a.ip()))))
+    }
+}
+
+/// A JSON body. Malformed JSON is a 400; a well-formed body with a wrong field is a 422 that
+/// names the field (`address.postal_code`), so clients can show the error next to the input.
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type_ok = is_json(req);
+        let declared_length = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if declared_length.is_some_and(|n| n > MAX_BODY) {
+                return Err(too_large());
+            }
+            if !content_type_ok {
+                return Err(ApiError::new(
+                    Code::UnsupportedMediaType,
+                    "send the body as application/json",
+                ));
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|e| {
+                    ApiError::new(Code::MalformedJson, format!("body unreadable: {e}"))
+                })?;
+                if body.len() + chunk.len() > MAX_BODY {
+                    return Err(too_large());
+                }
+                body.extend_from_slice(&chunk);
+            }
+            parse(&body).map(Json)
+        })
+    }
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(Code::PayloadTooLarge, "the body must be at most 1 MiB")
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    let Some(value) = req.headers().get(header::CONTENT_TYPE) else {
+        return false;
+    };
+    let mime = value
+        .to_str()
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+}
+
+fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let inner = error.inner();
+        if inner.is_syntax() || inner.is_eof() || inner.is_io() {
+            return ApiError::new(Code::MalformedJson, format!("malformed JSON: {inner}"));
+        }
+        let field = field_name(&error.path().to_string(), &inner.to_string());
+        let message = strip_position(&inner.to_string());
+        ApiError::new(
+            Code::ValidationFailed,
+            format!("invalid field `{field}`: {message}"),
+        )
+        .with_errors(vec![FieldError::new(
+            &field,
+            code_of(&message),
+            message.clone(),
+        )])
+    })?;
+    deserializer
+        .end()
+        .map_err(|e| ApiError::new(Code::MalformedJson, format!("malformed JSON: {e}")))?;
+    Ok(value)
+}
+
+/// serde reports a missing or unknown field at the path of its parent; append its name.
+fn field_name(path: &str, message: &str) -> String {
+    let named = ["missing field `", "unknown field `"]
+        .iter()
+        .find_map(|prefix| message.strip_prefix(prefix))
+        .and_then(|rest| rest.split('`').next());
+    match (path, named) {
+        (".", Some(name)) | ("", Some(name)) => name.to_owned(),
+        (parent, Some(name)) => format!("{parent}.{name}"),
+        (".", None) | ("", None) => "body".to_owned(),
+        (path, None) => path.to_owned(),
+    }
+}
+
+fn code_of(message: &str) -> &'static str {
+    if message.starts_with("missing field") {
+        "required"
+    } else if message.starts_with("unknown field") {
+        "unknown_field"
+    } else {
+        "invalid_type"
+    }
+}
+
+fn strip_position(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        address: Option<Inner>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Inner {
+        city: String,
+    }
+
+    #[test]
+    fn field_errors_name_the_field() {
+        let missing = parse::<Body>(br#"{}"#).unwrap_err();
+        assert_eq!(missing.code(), Code::ValidationFailed);
+        assert!(missing.to_string().contains("`name`"), "{missing}");
+        let nested = parse::<Body>(br#"{"name":"x","address":{"city":3}}"#).unwrap_err();
+        assert!(nested.to_string().contains("address.city"), "{nested}");
+        let unknown = parse::<Body>(br#"{"name":"x","role":"admin"}"#).unwrap_err();
+        assert!(unknown.to_string().contains("`role`"), "{unknown}");
+    }
+
+    #[test]
+    fn malformed_json_is_a_bad_request() {
+        assert_eq!(
+            parse::<Body>(b"{\"name\":").unwrap_err().code(),
+            Code::MalformedJson
+        );
+        assert_eq!(
+            parse::<Body>(b"{} x").unwrap_err().code(),
+            Code::MalformedJson
+        );
+    }
+}

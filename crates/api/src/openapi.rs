@@ -1,0 +1,77 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations. It is the contract:
+//! committed as `openapi/openapi.json` and checked by a test.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
+
+use crate::problem;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Atendimentos CRM API",
+        version = "1.0.0",
+        description = "REST API of the Atendimentos module of the CRM: flows (sales funnels), contacts, \
+attendances and everything around them.\n\n\
+Conventions: JSON in and out with snake_case fields; errors are RFC 9457 problem documents \
+(`application/problem+json`) with a stable `code` and, for validation, per-field `errors`; lists use \
+keyset pagination (`limit`, opaque `cursor`, `next_cursor`); every mutable resource has a `version`, \
+sent as `ETag`, and `PATCH`/`PUT` honour `If-Match` (412 when stale). A flow the caller is not \
+authorized for answers 404 on every route inside it.",
+        license(name = "MIT", identifier = "MIT"),
+        contact(name = "Atendimentos CRM team", email = "crm-team@example.com")
+    ),
+    modifiers(&BearerAuth),
+    components(
+        schemas(problem::Problem, crm_core::FieldError),
+        responses(
+            problem::BadRequest,
+            problem::Unauthorized,
+            problem::Forbidden,
+            problem::NotFound,
+            problem::Conflict,
+            problem::PreconditionFailed,
+            problem::PayloadTooLarge,
+            problem::UnsupportedMediaType,
+            problem::Unprocessable,
+            problem::TooManyRequests,
+        )
+    ),
+    tags(
+        (name = "auth", description = "Login, token refresh, logout and the caller's own account"),
+        (name = "users", description = "User management (administrators)"),
+        (name = "flows", description = "Flows (sales funnels) and their authorized users"),
+        (name = "contacts", description = "Clients: name, e-mail, phone, CPF/CNPJ, company, address"),
+        (name = "health", description = "Liveness and readiness probes"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("Access token from `POST /api/v1/auth/login`"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The whole document, as served at `/api/v1/openapi.json`.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    let (_, document) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::app::configure)
+        .split_for_parts();
+    document
+}

@@ -1,0 +1,70 @@
+use crm_core::page::CursorError;
+use crm_core::{Code, ErrorCode, FieldErrors};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("e-mail or password is wrong")]
+    InvalidCredentials,
+    #[error("too many failed logins; try again in {retry_after} seconds")]
+    TooManyAttempts { retry_after: u64 },
+    #[error("the token is invalid, expired or revoked")]
+    InvalidToken,
+    #[error("this operation is reserved to administrators")]
+    Forbidden,
+    #[error("user not found")]
+    UserNotFound,
+    #[error("the e-mail is already in use")]
+    DuplicateEmail,
+    #[error("the last active administrator cannot be removed, deactivated or demoted")]
+    LastAdmin,
+    #[error("the user changed since you read it")]
+    VersionMismatch,
+    #[error(transparent)]
+    Validation(#[from] FieldErrors),
+    #[error(transparent)]
+    Cursor(#[from] CursorError),
+    #[error("password hashing failed: {0}")]
+    Hashing(String),
+    #[error(transparent)]
+    Database(#[from] sea_orm::DbErr),
+}
+
+impl ErrorCode for AuthError {
+    fn error_code(&self) -> Code {
+        match self {
+            AuthError::InvalidCredentials => Code::InvalidCredentials,
+            AuthError::TooManyAttempts { .. } => Code::TooManyRequests,
+            AuthError::InvalidToken => Code::InvalidToken,
+            AuthError::Forbidden => Code::Forbidden,
+            AuthError::UserNotFound => Code::NotFound,
+            AuthError::DuplicateEmail => Code::DuplicateEmail,
+            AuthError::LastAdmin => Code::LastAdmin,
+            AuthError::VersionMismatch => Code::PreconditionFailed,
+            AuthError::Validation(_) => Code::ValidationFailed,
+            AuthError::Cursor(e) => e.error_code(),
+            AuthError::Hashing(_) | AuthError::Database(_) => Code::Internal,
+        }
+    }
+
+    fn field_errors(&self) -> Option<&FieldErrors> {
+        match self {
+            AuthError::Validation(errors) => Some(errors),
+            _ => None,
+        }
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            AuthError::TooManyAttempts { retry_after } => Some(*retry_after),
+            _ => None,
+        }
+    }
+}
+
+/// A unique-index violation is the database's word that a concurrent request took the e-mail.
+pub(crate) fn map_unique(err: sea_orm::DbErr) -> AuthError {
+    match err.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => AuthError::DuplicateEmail,
+        _ => AuthError::Database(err),
+    }
+}

@@ -1,0 +1,52 @@
+use crm_core::page::CursorError;
+use crm_core::{Code, ErrorCode, FieldErrors};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ContactError {
+    #[error("contact not found")]
+    NotFound,
+    #[error("a contact with this CPF/CNPJ already exists")]
+    DuplicateDocument,
+    #[error("the contact changed since you read it")]
+    VersionMismatch,
+    #[error("the contact is referenced by other records")]
+    InUse,
+    #[error("unknown sort field")]
+    InvalidSort,
+    #[error(transparent)]
+    Validation(#[from] FieldErrors),
+    #[error(transparent)]
+    Cursor(#[from] CursorError),
+    #[error(transparent)]
+    Database(#[from] sea_orm::DbErr),
+}
+
+impl ErrorCode for ContactError {
+    fn error_code(&self) -> Code {
+        match self {
+            ContactError::NotFound => Code::NotFound,
+            ContactError::DuplicateDocument => Code::DuplicateDocument,
+            ContactError::VersionMismatch => Code::PreconditionFailed,
+            ContactError::InUse => Code::ResourceInUse,
+            ContactError::InvalidSort => Code::InvalidQuery,
+            ContactError::Validation(_) => Code::ValidationFailed,
+            ContactError::Cursor(e) => e.error_code(),
+            ContactError::Database(_) => Code::Internal,
+        }
+    }
+
+    fn field_errors(&self) -> Option<&FieldErrors> {
+        match self {
+            ContactError::Validation(errors) => Some(errors),
+            _ => None,
+        }
+    }
+}
+
+pub(crate) fn map_db(err: sea_orm::DbErr) -> ContactError {
+    match err.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => ContactError::DuplicateDocument,
+        Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => ContactError::InUse,
+        _ => ContactError::Database(err),
+    }
+}

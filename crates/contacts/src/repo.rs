@@ -1,0 +1,135 @@
+//! Queries on contacts.
+
+use crm_entity::contacts;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+/// The list's order; each is a keyset over (value, id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Name,
+    CreatedAt,
+}
+
+/// Where the previous page ended.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum After {
+    Name(String, Uuid),
+    CreatedAt(chrono::DateTime<chrono::Utc>, Uuid),
+}
+
+pub struct ListQuery<'a> {
+    pub search: &'a [String],
+    pub sort: SortKey,
+    pub descending: bool,
+    pub after: Option<After>,
+    pub fetch: u64,
+}
+
+pub async fn by_id(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<contacts::Model>, DbErr> {
+    contacts::Entity::find_by_id(id).one(db).await
+}
+
+pub async fn by_document(
+    db: &impl ConnectionTrait,
+    document: &str,
+) -> Result<Option<contacts::Model>, DbErr> {
+    contacts::Entity::find()
+        .filter(contacts::Column::Document.eq(document))
+        .one(db)
+        .await
+}
+
+/// `search` holds alternative patterns (already `LIKE`-escaped); a row matches any of them.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    q: ListQuery<'_>,
+) -> Result<Vec<contacts::Model>, DbErr> {
+    let mut query = contacts::Entity::find();
+    if !q.search.is_empty() {
+        let mut any = Condition::any();
+        for pattern in q.search {
+            any = any.add(
+                Expr::col(contacts::Column::SearchKey)
+                    .like(sea_orm::sea_query::LikeExpr::new(pattern.as_str()).escape('\\')),
+            );
+        }
+        query = query.filter(any);
+    }
+    let (column, value) = match (&q.sort, q.after) {
+        (SortKey::Name, Some(After::Name(key, id))) => {
+            (contacts::Column::NameKey, Some((key.into(), id)))
+        }
+        (SortKey::CreatedAt, Some(After::CreatedAt(at, id))) => {
+            (contacts::Column::CreatedAt, Some((at.into(), id)))
+        }
+        (SortKey::Name, _) => (contacts::Column::NameKey, None),
+        (SortKey::CreatedAt, _) => (contacts::Column::CreatedAt, None),
+    };
+    if let Some((value, id)) = value {
+        let value: sea_orm::Value = value;
+        query = query.filter(keyset(column, value, id, q.descending));
+    }
+    let order = if q.descending {
+        sea_orm::Order::Desc
+    } else {
+        sea_orm::Order::Asc
+    };
+    query
+        .order_by(column, order.clone())
+        .order_by(contacts::Column::Id, order)
+        .limit(q.fetch)
+        .all(db)
+        .await
+}
+
+/// Rows strictly after `(value, id)` in the list's order.
+fn keyset(
+    column: contacts::Column,
+    value: sea_orm::Value,
+    id: Uuid,
+    descending: bool,
+) -> Condition {
+    let (beyond, beyond_id) = if descending {
+        (column.lt(value.clone()), contacts::Column::Id.lt(id))
+    } else {
+        (column.gt(value.clone()), contacts::Column::Id.gt(id))
+    };
+    Condition::any()
+        .add(beyond)
+        .add(Condition::all().add(column.eq(value)).add(beyond_id))
+}
+
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    row: contacts::Model,
+) -> Result<contacts::Model, DbErr> {
+    contacts::ActiveModel::from(row).insert(db).await
+}
+
+pub async fn update(
+    db: &impl ConnectionTrait,
+    row: contacts::Model,
+    expected_version: i32,
+) -> Result<bool, DbErr> {
+    let id = row.id;
+    let result = contacts::Entity::update_many()
+        .set(contacts::ActiveModel::from(row))
+        .filter(contacts::Column::Id.eq(id))
+        .filter(contacts::Column::Version.eq(expected_version))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+pub async fn delete(db: &impl ConnectionTrait, id: Uuid) -> Result<u64, DbErr> {
+    contacts::Entity::delete_by_id(id)
+        .exec(db)
+        .await
+        .map(|r| r.rows_affected)
+}

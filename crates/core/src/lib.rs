@@ -1,0 +1,14 @@
+//! Shared vocabulary of every crate: ids, the caller ([`Actor`]), error codes, pages and cursors,
+//! text normalization. It sits at the bottom of the dependency graph and knows nothing of HTTP or
+//! of the database.
+
+pub mod actor;
+pub mod error;
+pub mod id;
+pub mod page;
+pub mod patch;
+pub mod text;
+
+pub use actor::{Actor, Role};
+pub use error::{Code, ErrorCode, FieldError, FieldErrors};
+pub use page::{Cursor, Limit, Page};

@@ -1,0 +1,10 @@
+//! sea-orm entities: one module a table, nothing else. Domain crates map these rows into their
+//! own types; no entity `Model` is ever serialized to a client.
+
+pub mod contacts;
+pub mod flow_users;
+pub mod flows;
+pub mod login_throttle;
+pub mod refresh_tokens;
+pub mod sessions;
+pub mod users;

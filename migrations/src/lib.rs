@@ -1,0 +1,16 @@
+//! Schema migrations, shared by SQLite and PostgreSQL. Applied by `crm serve` at start-up and by
+//! `crm migrate`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_foundation;
+mod util;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261128_000001_foundation::Migration)]
+    }
+}

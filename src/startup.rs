@@ -1,0 +1,106 @@
+//! Start-up: connect, migrate, bootstrap the first admin, bind and serve.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::{HttpServer, web};
+use crm_api::AppState;
+use crm_api::fallback::RouteTable;
+use crm_auth::AuthService;
+use crm_migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+
+use crate::Settings;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("auth: {0}")]
+    Auth(#[from] crm_auth::AuthError),
+    #[error("io: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, sea_orm::DbErr> {
+    let mut options = ConnectOptions::new(settings.database.url.clone());
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10));
+    // SQLite serializes writers anyway; one connection avoids "database is locked" between
+    // concurrent transactions and keeps `sqlite::memory:` one shared database.
+    if !settings.database.url.starts_with("sqlite:") {
+        options.max_connections(settings.database.max_connections);
+    }
+    Database::connect(options).await
+}
+
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// Who to create as the first administrator on an empty database.
+pub struct Bootstrap {
+    pub email: String,
+    pub password: Option<String>,
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Connects, migrates, creates the first admin if the database is empty and binds the
+    /// listener (port 0 picks a free one; see [`Application::port`]).
+    pub async fn build(settings: Settings, bootstrap: Bootstrap) -> Result<Self, StartupError> {
+        let db = connect(&settings).await?;
+        migrate(&db).await?;
+        let auth = AuthService::new(db.clone(), settings.auth.clone())?;
+        if let Some(password) = auth
+            .bootstrap_admin(&bootstrap.email, bootstrap.password.as_deref())
+            .await?
+        {
+            // Printed once, on the console only (never logged).
+            println!(
+                "Created the first administrator: {} / {password}\nChange this password after logging in.",
+                bootstrap.email
+            );
+        }
+        let state = web::Data::new(AppState::new(db, auth));
+        let document = Arc::new(crm_api::openapi_document());
+        let routes = Arc::new(RouteTable::from_openapi(&document));
+
+        let listener =
+            std::net::TcpListener::bind((settings.server.host.as_str(), settings.server.port))?;
+        let port = listener.local_addr()?.port();
+        let mut server = HttpServer::new(move || {
+            crm_api::app::build(state.clone(), document.clone(), routes.clone())
+        })
+        .shutdown_timeout(10)
+        .listen(listener)?;
+        if settings.server.workers > 0 {
+            server = server.workers(settings.server.workers);
+        }
+        tracing::info!(
+            address = %format!("http://{}:{port}", settings.server.host),
+            docs = %format!("http://{}:{port}/docs/", settings.server.host),
+            "listening"
+        );
+        Ok(Self {
+            port,
+            server: server.run(),
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGINT/SIGTERM, then finishes in-flight requests (up to 10 s).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
