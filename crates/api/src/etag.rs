@@ -27,7 +27,8 @@ impl FromRequest for IfMatch {
 
 fn parse(value: &str) -> Option<i32> {
     let value = value.trim();
-    if value == "*" {
+    // `*` matches any version; an empty header names none and is treated as absent.
+    if value == "*" || value.is_empty() {
         return None;
     }
     let tag = value.strip_prefix("W/").unwrap_or(value).trim_matches('"');

@@ -123,6 +123,28 @@ fn is_json(req: &HttpRequest) -> bool {
 }
 
 fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    // Every request body of this API is an object. serde would also read a struct from an array
+    // (`[null, null]`), which no client means.
+    match body.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => {}
+        None => return Err(ApiError::new(Code::MalformedJson, "the body is empty")),
+        Some(_) if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err() => {
+            return Err(ApiError::new(
+                Code::MalformedJson,
+                "the body is not valid JSON",
+            ));
+        }
+        Some(_) => {
+            return Err(
+                ApiError::new(Code::ValidationFailed, "the body must be a JSON object")
+                    .with_errors(vec![FieldError::new(
+                        "body",
+                        "invalid_type",
+                        "must be a JSON object",
+                    )]),
+            );
+        }
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let inner = error.inner();

@@ -22,6 +22,7 @@ authorized for answers 404 on every route inside it.",
         license(name = "MIT", identifier = "MIT"),
         contact(name = "Atendimentos CRM team", email = "crm-team@example.com")
     ),
+    servers((url = "/", description = "This server")),
     modifiers(&BearerAuth),
     components(
         schemas(problem::Problem, crm_core::FieldError),

@@ -17,6 +17,10 @@ pub enum AuthError {
     DuplicateEmail,
     #[error("the last active administrator cannot be removed, deactivated or demoted")]
     LastAdmin,
+    #[error(
+        "administrators cannot deactivate, demote or delete themselves; ask another administrator"
+    )]
+    SelfLockout,
     #[error("the user changed since you read it")]
     VersionMismatch,
     #[error(transparent)]
@@ -39,6 +43,7 @@ impl ErrorCode for AuthError {
             AuthError::UserNotFound => Code::NotFound,
             AuthError::DuplicateEmail => Code::DuplicateEmail,
             AuthError::LastAdmin => Code::LastAdmin,
+            AuthError::SelfLockout => Code::Conflict,
             AuthError::VersionMismatch => Code::PreconditionFailed,
             AuthError::Validation(_) => Code::ValidationFailed,
             AuthError::Cursor(e) => e.error_code(),

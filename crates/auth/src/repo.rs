@@ -79,7 +79,7 @@ pub async fn update_user(
 ) -> Result<bool, DbErr> {
     let id = user.id;
     let result = users::Entity::update_many()
-        .set(users::ActiveModel::from(user))
+        .set(users::ActiveModel::from(user).reset_all())
         .filter(users::Column::Id.eq(id))
         .filter(users::Column::Version.eq(expected_version))
         .exec(db)

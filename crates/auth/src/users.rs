@@ -144,8 +144,13 @@ impl AuthService {
         }
         let was_active_admin = current.active && current.role == "admin";
         let is_active_admin = user.active && user.role == "admin";
-        if was_active_admin && !is_active_admin && repo::active_admin_count(&txn).await? <= 1 {
-            return Err(AuthError::LastAdmin);
+        if was_active_admin && !is_active_admin {
+            if repo::active_admin_count(&txn).await? <= 1 {
+                return Err(AuthError::LastAdmin);
+            }
+            if id == actor.user_id {
+                return Err(AuthError::SelfLockout);
+            }
         }
         if !user.active || password.is_some() {
             // Deactivation and a password reset end the user's sessions at once.
@@ -165,6 +170,9 @@ impl AuthService {
             .ok_or(AuthError::UserNotFound)?;
         if user.active && user.role == "admin" && repo::active_admin_count(&txn).await? <= 1 {
             return Err(AuthError::LastAdmin);
+        }
+        if id == actor.user_id {
+            return Err(AuthError::SelfLockout);
         }
         // Try the delete inside a savepoint: a foreign-key refusal means the user has history.
         let attempt = txn.begin().await?;

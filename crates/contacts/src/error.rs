@@ -13,6 +13,8 @@ pub enum ContactError {
     InUse,
     #[error("unknown sort field")]
     InvalidSort,
+    #[error("the search text must have at most 200 characters")]
+    SearchTooLong,
     #[error(transparent)]
     Validation(#[from] FieldErrors),
     #[error(transparent)]
@@ -28,7 +30,7 @@ impl ErrorCode for ContactError {
             ContactError::DuplicateDocument => Code::DuplicateDocument,
             ContactError::VersionMismatch => Code::PreconditionFailed,
             ContactError::InUse => Code::ResourceInUse,
-            ContactError::InvalidSort => Code::InvalidQuery,
+            ContactError::InvalidSort | ContactError::SearchTooLong => Code::InvalidQuery,
             ContactError::Validation(_) => Code::ValidationFailed,
             ContactError::Cursor(e) => e.error_code(),
             ContactError::Database(_) => Code::Internal,

@@ -119,7 +119,7 @@ pub async fn update(
 ) -> Result<bool, DbErr> {
     let id = row.id;
     let result = contacts::Entity::update_many()
-        .set(contacts::ActiveModel::from(row))
+        .set(contacts::ActiveModel::from(row).reset_all())
         .filter(contacts::Column::Id.eq(id))
         .filter(contacts::Column::Version.eq(expected_version))
         .exec(db)

@@ -44,7 +44,11 @@ impl ContactService {
             _ => return Err(ContactError::InvalidSort),
         };
         let after = cursor.map(Cursor::decode::<After>).transpose()?;
-        let search = search_patterns(q.unwrap_or_default());
+        let q = q.unwrap_or_default();
+        if q.chars().count() > 200 {
+            return Err(ContactError::SearchTooLong);
+        }
+        let search = search_patterns(q);
         let rows = repo::list(
             &self.db,
             ListQuery {

@@ -67,7 +67,7 @@ pub async fn update(
 ) -> Result<bool, DbErr> {
     let id = flow.id;
     let result = flows::Entity::update_many()
-        .set(flows::ActiveModel::from(flow))
+        .set(flows::ActiveModel::from(flow).reset_all())
         .filter(flows::Column::Id.eq(id))
         .filter(flows::Column::Version.eq(expected_version))
         .exec(db)

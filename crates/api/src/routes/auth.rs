@@ -44,8 +44,10 @@ async fn login(
     Ok(HttpResponse::Ok().json(tokens))
 }
 
-/// Exchanges a refresh token for a new pair. Each refresh token works once; presenting a spent
-/// one revokes the whole login session.
+/// Exchanges a refresh token for a new pair.
+///
+/// Each refresh token works once; presenting a spent one revokes the whole login session.
+/// Send the refresh token from the last login or refresh. The answer holds a new access token and a new refresh token; the one sent is spent.
 #[utoipa::path(
     tag = "auth",
     request_body = RefreshRequest,
@@ -68,6 +70,8 @@ async fn refresh(
 }
 
 /// Ends the caller's login session: its refresh token and access tokens stop working.
+///
+/// The access token used for this call and the session's refresh token are revoked immediately; other sessions of the same user stay open.
 #[utoipa::path(
     tag = "auth",
     security(("bearer" = [])),
@@ -83,6 +87,8 @@ async fn logout(state: web::Data<AppState>, caller: Caller) -> Result<HttpRespon
 }
 
 /// The caller's own account.
+///
+/// Returns the authenticated user, with the `ETag` to use in `If-Match` when changing it.
 #[utoipa::path(
     tag = "auth",
     security(("bearer" = [])),
@@ -98,8 +104,10 @@ async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, 
     Ok(ok_with_etag(user.version, &user))
 }
 
-/// Changes the caller's name or password. Role and active state can only be changed by an
-/// administrator through `/users/{id}`.
+/// Changes the caller's name or password.
+///
+/// Role and active state can only be changed by an administrator through `/users/{id}`.
+/// Absent fields stay as they are. Changing the password needs `current_password`.
 #[utoipa::path(
     tag = "auth",
     security(("bearer" = [])),

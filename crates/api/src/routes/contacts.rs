@@ -53,10 +53,13 @@ pub struct ContactFilter {
     #[param(max_length = 200)]
     pub q: Option<String>,
     /// Default `name`.
+    #[param(inline)]
     pub sort: Option<ContactSort>,
 }
 
 /// Lists contacts, optionally searched with `q`.
+///
+/// Keyset-paginated; `sort` chooses the order. Phone and document may be searched as typed (`(11) 98765-4321`, `529.982.247-25`).
 #[utoipa::path(
     tag = "contacts",
     security(("bearer" = [])),
@@ -80,15 +83,17 @@ async fn list_contacts(
             &caller.0,
             filter.q.as_deref(),
             filter.sort.map(ContactSort::as_str),
-            page.cursor.as_deref(),
+            page.cursor(),
             page.limit()?,
         )
         .await?;
     Ok(HttpResponse::Ok().json(contacts))
 }
 
-/// Creates a contact. CPF/CNPJ check digits, e-mail, phone, UF and CEP are validated and each
-/// invalid field is named.
+/// Creates a contact.
+///
+/// CPF/CNPJ check digits, e-mail, phone, UF and CEP are validated and each invalid field is named.
+/// Text is trimmed and stored in NFC, accents kept. The phone is stored in E.164, the document without punctuation.
 #[utoipa::path(
     tag = "contacts",
     security(("bearer" = [])),
@@ -118,6 +123,8 @@ async fn create_contact(
 }
 
 /// Reads a contact.
+///
+/// Returns the contact with its `ETag`.
 #[utoipa::path(
     tag = "contacts",
     security(("bearer" = [])),
@@ -140,6 +147,8 @@ async fn get_contact(
 }
 
 /// Edits a contact: absent fields stay, `null` clears.
+///
+/// `address`, when present, replaces the whole address. The result is validated as a whole, like a new contact.
 #[utoipa::path(
     tag = "contacts",
     security(("bearer" = [])),
@@ -177,6 +186,8 @@ async fn update_contact(
 }
 
 /// Deletes a contact that no attendance points to (409 otherwise).
+///
+/// Contacts are shared by every flow; one still referenced elsewhere is kept and the answer is 409.
 #[utoipa::path(
     tag = "contacts",
     security(("bearer" = [])),

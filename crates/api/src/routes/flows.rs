@@ -35,6 +35,8 @@ pub struct FlowFilter {
 }
 
 /// Lists the flows the caller may see, by name.
+///
+/// Members see only the flows they are authorized for; administrators see all. Keyset-paginated by name (accents and case ignored).
 #[utoipa::path(
     tag = "flows",
     security(("bearer" = [])),
@@ -54,17 +56,14 @@ async fn list_flows(
 ) -> Result<HttpResponse, ApiError> {
     let flows = state
         .flows
-        .list(
-            &caller.0,
-            filter.active,
-            page.cursor.as_deref(),
-            page.limit()?,
-        )
+        .list(&caller.0, filter.active, page.cursor(), page.limit()?)
         .await?;
     Ok(HttpResponse::Ok().json(flows))
 }
 
 /// Creates a flow with its authorized users (administrators).
+///
+/// Names are unique ignoring case and accents. `alias` defaults to the name, `active` to `true`.
 #[utoipa::path(
     tag = "flows",
     security(("bearer" = [])),
@@ -95,6 +94,8 @@ async fn create_flow(
 }
 
 /// Reads a flow.
+///
+/// Answers 404 when the flow does not exist or the caller is not authorized for it.
 #[utoipa::path(
     tag = "flows",
     security(("bearer" = [])),
@@ -117,6 +118,8 @@ async fn get_flow(
 }
 
 /// Edits, activates or deactivates a flow (administrators).
+///
+/// Absent fields stay as they are; `description: null` clears it; `active: false` deactivates the flow (it stays readable).
 #[utoipa::path(
     tag = "flows",
     security(("bearer" = [])),
@@ -151,7 +154,10 @@ async fn update_flow(
     Ok(ok_with_etag(flow.version, &flow))
 }
 
-/// Deletes a flow that holds no records (administrators); otherwise 409: deactivate it instead.
+/// Deletes a flow (administrators).
+///
+/// Only a flow that holds no records can be deleted; otherwise 409: deactivate it instead.
+/// Members get 403 on flows they may see and 404 on the others.
 #[utoipa::path(
     tag = "flows",
     security(("bearer" = [])),
@@ -175,6 +181,8 @@ async fn delete_flow(
 }
 
 /// The members authorized for a flow (administrators).
+///
+/// Members of the flow, by name. Administrators see every flow whether listed or not.
 #[utoipa::path(
     tag = "flows",
     security(("bearer" = [])),
@@ -197,6 +205,8 @@ async fn get_authorized_users(
 }
 
 /// Replaces the members authorized for a flow (administrators).
+///
+/// The list sent replaces the current one in one transaction; every id must be an existing user (422 names the unknown ones).
 #[utoipa::path(
     tag = "flows",
     security(("bearer" = [])),

@@ -28,4 +28,9 @@ impl PageQuery {
     pub fn limit(&self) -> Result<Limit, ApiError> {
         Ok(Limit::new(self.limit)?)
     }
+
+    /// The cursor; an empty `?cursor=` means the first page.
+    pub fn cursor(&self) -> Option<&str> {
+        self.cursor.as_deref().filter(|c| !c.is_empty())
+    }
 }

@@ -22,6 +22,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 /// Lists users by e-mail.
+///
+/// Keyset-paginated by e-mail: pass `next_cursor` as `cursor` to get the next page.
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
@@ -41,12 +43,14 @@ async fn list_users(
 ) -> Result<HttpResponse, ApiError> {
     let page = state
         .auth
-        .list_users(&caller.0, query.cursor.as_deref(), query.limit()?)
+        .list_users(&caller.0, query.cursor(), query.limit()?)
         .await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
 /// Creates a user. E-mails are unique ignoring case.
+///
+/// The password (12 to 128 characters) is stored as an argon2id hash and never returned. `role` defaults to `member`.
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
@@ -77,6 +81,8 @@ async fn create_user(
 }
 
 /// Reads a user.
+///
+/// Returns the user with its `ETag`.
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
@@ -99,8 +105,10 @@ async fn get_user(
     Ok(ok_with_etag(user.version, &user))
 }
 
-/// Changes a user's name, e-mail, role, active state or password. Deactivating a user or
-/// setting a password ends their sessions. The last active administrator stays one.
+/// Changes a user's name, e-mail, role, active state or password.
+///
+/// Deactivating a user or setting a password ends their sessions. The last active administrator
+/// stays one, and administrators cannot demote or deactivate themselves.
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
@@ -138,7 +146,9 @@ async fn update_user(
     Ok(ok_with_etag(user.version, &user))
 }
 
-/// Deletes a user without history (204). A user whose records keep them is deactivated instead
+/// Deletes a user, or deactivates one with history.
+///
+/// A user without history is deleted (204). A user whose records keep them is deactivated instead
 /// and returned (200), so their name stays on what they did.
 #[utoipa::path(
     tag = "users",
