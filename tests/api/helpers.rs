@@ -16,7 +16,6 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub admin_token: String,
-    pub database_url: String,
     _database: DatabaseGuard,
 }
 
@@ -124,7 +123,6 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
             .build()
             .unwrap(),
         admin_token: String::new(),
-        database_url,
         _database: guard,
     };
     test_app.admin_token = test_app.login_ok(ADMIN_EMAIL, ADMIN_PASSWORD).await;
