@@ -10,6 +10,7 @@ use crm_auth::AuthService;
 use crm_contacts::ContactService;
 use crm_core::Code;
 use crm_flows::FlowService;
+use crm_tags::TagService;
 use sea_orm::DatabaseConnection;
 use utoipa_actix_web::AppExt;
 use utoipa_actix_web::scope::scope;
@@ -25,6 +26,7 @@ pub struct AppState {
     pub auth: AuthService,
     pub flows: FlowService,
     pub contacts: ContactService,
+    pub tags: TagService,
 }
 
 impl AppState {
@@ -32,6 +34,7 @@ impl AppState {
         Self {
             flows: FlowService::new(db.clone()),
             contacts: ContactService::new(db.clone()),
+            tags: TagService::new(db.clone()),
             auth,
             db,
         }
@@ -45,7 +48,9 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .configure(routes::auth::configure)
             .configure(routes::users::configure)
             .configure(routes::flows::configure)
-            .configure(routes::contacts::configure),
+            .configure(routes::contacts::configure)
+            .configure(routes::tags::configure)
+            .configure(routes::attendances::configure),
     );
 }
 

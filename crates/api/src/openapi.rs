@@ -44,6 +44,9 @@ authorized for answers 404 on every route inside it.",
         (name = "users", description = "User management (administrators)"),
         (name = "flows", description = "Flows (sales funnels) and their authorized users"),
         (name = "contacts", description = "Clients: name, e-mail, phone, CPF/CNPJ, company, address"),
+        (name = "tags", description = "Tags of a flow: colour and order, after the fixed virtual ALL tag"),
+        (name = "attendances", description = "Attendances (deals, tickets) of a flow: list, search, archive, trash, move, print"),
+        (name = "interactions", description = "Notes on an attendance and its timeline"),
         (name = "health", description = "Liveness and readiness probes"),
     )
 )]

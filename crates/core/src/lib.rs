@@ -5,10 +5,12 @@
 pub mod actor;
 pub mod error;
 pub mod id;
+pub mod money;
 pub mod page;
 pub mod patch;
 pub mod text;
 
 pub use actor::{Actor, Role};
 pub use error::{Code, ErrorCode, FieldError, FieldErrors};
+pub use money::Money;
 pub use page::{Cursor, Limit, Page};

@@ -1,10 +1,17 @@
 //! sea-orm entities: one module a table, nothing else. Domain crates map these rows into their
 //! own types; no entity `Model` is ever serialized to a client.
 
+pub mod attendance_events;
+pub mod attendance_tags;
+pub mod attendances;
 pub mod contacts;
+pub mod counters;
+pub mod flow_preferences;
 pub mod flow_users;
 pub mod flows;
+pub mod interactions;
 pub mod login_throttle;
 pub mod refresh_tokens;
 pub mod sessions;
+pub mod tags;
 pub mod users;

@@ -1,10 +1,12 @@
 //! Route handlers, one module per area. Each handler parses, calls one service function and
 //! shapes the response.
 
+pub mod attendances;
 pub mod auth;
 pub mod contacts;
 pub mod flows;
 pub mod health;
+pub mod tags;
 pub mod users;
 
 use crm_core::Limit;

@@ -1,0 +1,1 @@
+//! Attendances of a flow.
