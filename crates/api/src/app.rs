@@ -68,7 +68,11 @@ pub fn build(
         InitError = (),
     >,
 > {
+    // The document and Swagger UI come before the `/api/v1` scope, which would otherwise claim
+    // `/api/v1/openapi.json` and answer 404.
     let (app, _) = App::new()
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", (*document).clone()))
+        .service(web::redirect("/docs", "/docs/").permanent())
         .into_utoipa_app()
         .app_data(state)
         .app_data(web::Data::from(routes))
@@ -76,8 +80,7 @@ pub fn build(
         .app_data(path_config())
         .configure(configure)
         .split_for_parts();
-    app.service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", (*document).clone()))
-        .default_service(web::to(fallback::not_found_or_not_allowed))
+    app.default_service(web::to(fallback::not_found_or_not_allowed))
         .wrap(actix_web::middleware::from_fn(
             crate::middleware::request_context,
         ))

@@ -123,50 +123,32 @@ fn is_json(req: &HttpRequest) -> bool {
 }
 
 fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    // Syntax first, so `{} trailing` is malformed JSON rather than a missing field.
+    if let Err(error) = serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+        let message = strip_position(&error.to_string());
+        return Err(ApiError::new(Code::MalformedJson, format!("malformed JSON: {message}")));
+    }
     // Every request body of this API is an object. serde would also read a struct from an array
     // (`[null, null]`), which no client means.
-    match body.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'{') => {}
-        None => return Err(ApiError::new(Code::MalformedJson, "the body is empty")),
-        Some(_) if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err() => {
-            return Err(ApiError::new(
-                Code::MalformedJson,
-                "the body is not valid JSON",
-            ));
-        }
-        Some(_) => {
-            return Err(
-                ApiError::new(Code::ValidationFailed, "the body must be a JSON object")
-                    .with_errors(vec![FieldError::new(
-                        "body",
-                        "invalid_type",
-                        "must be a JSON object",
-                    )]),
-            );
-        }
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(
+            ApiError::new(Code::ValidationFailed, "the body must be a JSON object").with_errors(
+                vec![FieldError::new("body", "invalid_type", "must be a JSON object")],
+            ),
+        );
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let inner = error.inner();
-        if inner.is_syntax() || inner.is_eof() || inner.is_io() {
-            return ApiError::new(Code::MalformedJson, format!("malformed JSON: {inner}"));
-        }
-        let field = field_name(&error.path().to_string(), &inner.to_string());
-        let message = strip_position(&inner.to_string());
-        ApiError::new(
-            Code::ValidationFailed,
-            format!("invalid field `{field}`: {message}"),
-        )
-        .with_errors(vec![FieldError::new(
-            &field,
-            code_of(&message),
-            message.clone(),
-        )])
-    })?;
-    deserializer
-        .end()
-        .map_err(|e| ApiError::new(Code::MalformedJson, format!("malformed JSON: {e}")))?;
-    Ok(value)
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(body)).map_err(
+        |error| {
+            let inner = error.inner();
+            let field = field_name(&error.path().to_string(), &inner.to_string());
+            let message = strip_position(&inner.to_string());
+            ApiError::new(
+                Code::ValidationFailed,
+                format!("invalid field `{field}`: {message}"),
+            )
+            .with_errors(vec![FieldError::new(&field, code_of(&message), message.clone())])
+        },
+    )
 }
 
 /// serde reports a missing or unknown field at the path of its parent; append its name.
@@ -177,6 +159,10 @@ fn field_name(path: &str, message: &str) -> String {
         .and_then(|rest| rest.split('`').next());
     match (path, named) {
         (".", Some(name)) | ("", Some(name)) => name.to_owned(),
+        // An unknown field's path already ends with its name.
+        (path, Some(name)) if path == name || path.ends_with(&format!(".{name}")) => {
+            path.to_owned()
+        }
         (parent, Some(name)) => format!("{parent}.{name}"),
         (".", None) | ("", None) => "body".to_owned(),
         (path, None) => path.to_owned(),

@@ -51,6 +51,10 @@ impl RouteTable {
 
     /// The methods the path accepts, if it is a documented path.
     pub fn allowed(&self, path: &str) -> Option<Vec<String>> {
+        // The router matches paths exactly: `/flows/` is not `/flows`.
+        if path.len() > 1 && path.ends_with('/') {
+            return None;
+        }
         let parts: Vec<&str> = split(path).collect();
         let mut found: Option<Vec<String>> = None;
         for (segments, methods) in &self.routes {

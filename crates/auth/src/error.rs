@@ -68,8 +68,9 @@ impl ErrorCode for AuthError {
 
 /// A unique-index violation is the database's word that a concurrent request took the e-mail.
 pub(crate) fn map_unique(err: sea_orm::DbErr) -> AuthError {
-    match err.sql_err() {
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => AuthError::DuplicateEmail,
-        _ => AuthError::Database(err),
+    if crm_entity::db_error::is_unique(&err) {
+        AuthError::DuplicateEmail
+    } else {
+        AuthError::Database(err)
     }
 }

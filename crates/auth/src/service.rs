@@ -50,7 +50,7 @@ impl AuthService {
         password: &str,
         client: Option<IpAddr>,
     ) -> Result<TokenPair, AuthError> {
-        let now = Utc::now();
+        let now = crm_core::time::now();
         let email_key = crm_core::text::clean(email).to_lowercase();
         let mut keys = vec![format!("email:{email_key}")];
         if let Some(ip) = client {
@@ -83,7 +83,7 @@ impl AuthService {
     /// Rotates a refresh token. Presenting a spent one means it leaked: the whole session
     /// (every token of the family, and the access tokens naming it) is revoked.
     pub async fn refresh(&self, refresh_token: &str) -> Result<TokenPair, AuthError> {
-        let now = Utc::now();
+        let now = crm_core::time::now();
         let txn = self.db.begin().await?;
         let token = repo::refresh_token_by_hash(&txn, &hash_refresh_token(refresh_token))
             .await?
@@ -112,7 +112,7 @@ impl AuthService {
 
     /// Ends the caller's session: its refresh token and every access token naming it stop working.
     pub async fn logout(&self, actor: &Actor) -> Result<(), AuthError> {
-        repo::revoke_session(&self.db, actor.session_id, Utc::now()).await?;
+        repo::revoke_session(&self.db, actor.session_id, crm_core::time::now()).await?;
         Ok(())
     }
 
@@ -120,7 +120,7 @@ impl AuthService {
     /// active now (not only when the token was issued).
     pub async fn authenticate(&self, access_token: &str) -> Result<Actor, AuthError> {
         let claims = self.inner.keys.verify(access_token)?;
-        let user = repo::user_of_live_session(&self.db, claims.sub, claims.sid, Utc::now())
+        let user = repo::user_of_live_session(&self.db, claims.sub, claims.sid, crm_core::time::now())
             .await?
             .ok_or(AuthError::InvalidToken)?;
         Ok(Actor {
@@ -171,7 +171,7 @@ impl AuthService {
             refresh_token,
             token_type: "Bearer".to_owned(),
             expires_in: self.inner.keys.ttl(),
-            refresh_expires_in: (refresh_expires_at - Utc::now()).num_seconds().max(0),
+            refresh_expires_in: (refresh_expires_at - crm_core::time::now()).num_seconds().max(0),
         })
     }
 }

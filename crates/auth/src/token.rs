@@ -57,7 +57,7 @@ impl JwtKeys {
     }
 
     pub fn issue(&self, user_id: Uuid, session_id: Uuid) -> Result<String, AuthError> {
-        let now = chrono::Utc::now().timestamp();
+        let now = crm_core::time::now().timestamp();
         let claims = Claims {
             sub: user_id,
             sid: session_id,

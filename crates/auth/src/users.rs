@@ -1,10 +1,9 @@
 //! User management (administrators) and each user's own account (`/me`).
 
-use chrono::Utc;
 use crm_core::page::{Cursor, Limit, paginate};
 use crm_core::{Actor, FieldErrors, Page, Role};
 use crm_entity::users;
-use sea_orm::{DbErr, SqlErr, TransactionTrait};
+use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 use crate::dto::{
@@ -76,7 +75,7 @@ impl AuthService {
         {
             return Err(AuthError::DuplicateEmail);
         }
-        let now = Utc::now();
+        let now = crm_core::time::now();
         let user = users::Model {
             id: crm_core::id::new_id(),
             name,
@@ -154,7 +153,7 @@ impl AuthService {
         }
         if !user.active || password.is_some() {
             // Deactivation and a password reset end the user's sessions at once.
-            repo::revoke_user_sessions(&txn, id, Utc::now()).await?;
+            repo::revoke_user_sessions(&txn, id, crm_core::time::now()).await?;
         }
         let user = self.save(&txn, user, current.version).await?;
         txn.commit().await?;
@@ -185,10 +184,10 @@ impl AuthService {
                     user: None,
                 });
             }
-            Err(err) if is_foreign_key(&err) => attempt.rollback().await?,
+            Err(err) if crm_entity::db_error::is_foreign_key(&err) => attempt.rollback().await?,
             Err(err) => return Err(err.into()),
         }
-        repo::revoke_user_sessions(&txn, id, Utc::now()).await?;
+        repo::revoke_user_sessions(&txn, id, crm_core::time::now()).await?;
         let version = user.version;
         let mut user = user;
         user.active = false;
@@ -268,7 +267,7 @@ impl AuthService {
         expected_version: i32,
     ) -> Result<users::Model, AuthError> {
         user.version = expected_version + 1;
-        user.updated_at = Utc::now();
+        user.updated_at = crm_core::time::now();
         if !repo::update_user(db, user.clone(), expected_version)
             .await
             .map_err(map_unique)?
@@ -294,12 +293,6 @@ fn check_version(user: &users::Model, if_match: Option<i32>) -> Result<(), AuthE
     }
 }
 
-fn is_foreign_key(err: &DbErr) -> bool {
-    matches!(
-        err.sql_err(),
-        Some(SqlErr::ForeignKeyConstraintViolation(_))
-    )
-}
 
 pub fn to_response(user: users::Model) -> UserResponse {
     UserResponse {

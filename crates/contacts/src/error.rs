@@ -46,9 +46,11 @@ impl ErrorCode for ContactError {
 }
 
 pub(crate) fn map_db(err: sea_orm::DbErr) -> ContactError {
-    match err.sql_err() {
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => ContactError::DuplicateDocument,
-        Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => ContactError::InUse,
-        _ => ContactError::Database(err),
+    if crm_entity::db_error::is_unique(&err) {
+        ContactError::DuplicateDocument
+    } else if crm_entity::db_error::is_foreign_key(&err) {
+        ContactError::InUse
+    } else {
+        ContactError::Database(err)
     }
 }

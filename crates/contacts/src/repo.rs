@@ -17,7 +17,6 @@ pub enum SortKey {
 
 /// Where the previous page ended.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
 pub enum After {
     Name(String, Uuid),
     CreatedAt(chrono::DateTime<chrono::Utc>, Uuid),

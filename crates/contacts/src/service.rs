@@ -1,7 +1,6 @@
 //! Contact use cases. Contacts are shared by the whole team: any active user may read and edit
 //! them; a contact still referenced by attendances cannot be deleted.
 
-use chrono::Utc;
 use crm_core::page::{Cursor, Direction, Limit, paginate, parse_sort};
 use crm_core::{Actor, Page, text};
 use crm_entity::contacts;
@@ -94,7 +93,7 @@ impl ContactService {
         })?;
         let txn = self.db.begin().await?;
         ensure_document_free(&txn, &valid, None).await?;
-        let now = Utc::now();
+        let now = crm_core::time::now();
         let row = contacts::Model {
             id: crm_core::id::new_id(),
             version: 1,
@@ -124,7 +123,7 @@ impl ContactService {
         ensure_document_free(&txn, &valid, Some(id)).await?;
         let row = contacts::Model {
             version: current.version + 1,
-            updated_at: Utc::now(),
+            updated_at: crm_core::time::now(),
             ..fill(current.clone(), valid)
         };
         if !repo::update(&txn, row.clone(), current.version)
@@ -236,7 +235,7 @@ fn fill(row: contacts::Model, valid: Valid) -> contacts::Model {
 }
 
 fn empty_row() -> contacts::Model {
-    let now = Utc::now();
+    let now = crm_core::time::now();
     contacts::Model {
         id: Uuid::nil(),
         name: String::new(),

@@ -48,6 +48,8 @@ codes! {
     DuplicateDocument => (409, "duplicate_document", "The document is already registered"),
     LastAdmin => (409, "last_admin", "The last active administrator must stay an active administrator"),
     ResourceInUse => (409, "resource_in_use", "The resource is still referenced"),
+    TagIsVirtual => (409, "tag_is_virtual", "The ALL tag is fixed: it cannot be renamed, moved or deleted"),
+    FlowInactive => (409, "flow_inactive", "The flow is inactive"),
     PreconditionFailed => (412, "precondition_failed", "The resource changed since you read it"),
     PayloadTooLarge => (413, "payload_too_large", "The request body is too large"),
     UnsupportedMediaType => (415, "unsupported_media_type", "The request body must be application/json"),

@@ -9,6 +9,7 @@ pub mod money;
 pub mod page;
 pub mod patch;
 pub mod text;
+pub mod time;
 
 pub use actor::{Actor, Role};
 pub use error::{Code, ErrorCode, FieldError, FieldErrors};

@@ -6,6 +6,7 @@ pub mod attendance_tags;
 pub mod attendances;
 pub mod contacts;
 pub mod counters;
+pub mod db_error;
 pub mod flow_preferences;
 pub mod flow_users;
 pub mod flows;

@@ -45,8 +45,9 @@ impl ErrorCode for FlowError {
 }
 
 pub(crate) fn map_unique(err: sea_orm::DbErr) -> FlowError {
-    match err.sql_err() {
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => FlowError::DuplicateName,
-        _ => FlowError::Database(err),
+    if crm_entity::db_error::is_unique(&err) {
+        FlowError::DuplicateName
+    } else {
+        FlowError::Database(err)
     }
 }

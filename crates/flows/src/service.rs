@@ -3,11 +3,10 @@
 
 use std::collections::HashSet;
 
-use chrono::Utc;
 use crm_core::page::{Cursor, Limit, paginate};
 use crm_core::{Actor, FieldErrors, Page, Role};
 use crm_entity::flows;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, SqlErr, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
 use uuid::Uuid;
 
 use crate::dto::{
@@ -65,7 +64,8 @@ impl FlowService {
             request.description.as_deref(),
         ));
         let txn = self.db.begin().await?;
-        check_users_exist(&txn, &request.authorized_user_ids, &mut errors).await?;
+        check_users_exist(&txn, "authorized_user_ids", &request.authorized_user_ids, &mut errors)
+            .await?;
         errors.into_result()?;
         let (Some(name), Some(description)) = (name, description) else {
             return Err(FlowError::NotFound);
@@ -73,7 +73,7 @@ impl FlowService {
         if repo::by_name_key(&txn, &name.key).await?.is_some() {
             return Err(FlowError::DuplicateName);
         }
-        let now = Utc::now();
+        let now = crm_core::time::now();
         let flow = flows::Model {
             id: crm_core::id::new_id(),
             alias: alias.unwrap_or_else(|| name.name.clone()),
@@ -139,7 +139,7 @@ impl FlowService {
             flow.active = active;
         }
         flow.version = current.version + 1;
-        flow.updated_at = Utc::now();
+        flow.updated_at = crm_core::time::now();
         if !repo::update(&txn, flow.clone(), current.version)
             .await
             .map_err(map_unique)?
@@ -157,7 +157,7 @@ impl FlowService {
         require_admin(actor)?;
         match repo::delete(&txn, id).await {
             Ok(()) => {}
-            Err(err) if is_foreign_key(&err) => return Err(FlowError::InUse),
+            Err(err) if crm_entity::db_error::is_foreign_key(&err) => return Err(FlowError::InUse),
             Err(err) => return Err(err.into()),
         }
         txn.commit().await?;
@@ -184,9 +184,9 @@ impl FlowService {
         visible_flow(&txn, actor, id).await?;
         require_admin(actor)?;
         let mut errors = FieldErrors::new();
-        check_users_exist(&txn, &user_ids, &mut errors).await?;
+        check_users_exist(&txn, "user_ids", &user_ids, &mut errors).await?;
         errors.into_result()?;
-        repo::replace_authorized(&txn, id, &dedup(&user_ids), Utc::now()).await?;
+        repo::replace_authorized(&txn, id, &dedup(&user_ids), crm_core::time::now()).await?;
         let response = self.authorized_response(&txn, id).await?;
         txn.commit().await?;
         Ok(response)
@@ -217,6 +217,7 @@ impl FlowService {
 /// Names every unknown id (`authorized_user_ids[2]`), so the client knows which one is wrong.
 async fn check_users_exist(
     db: &impl ConnectionTrait,
+    field: &str,
     ids: &[Uuid],
     errors: &mut FieldErrors,
 ) -> Result<(), DbErr> {
@@ -227,7 +228,7 @@ async fn check_users_exist(
     for (index, id) in ids.iter().enumerate() {
         if !existing.contains(id) {
             errors.add(
-                &format!("user_ids[{index}]"),
+                &format!("{field}[{index}]"),
                 "unknown_user",
                 format!("no user has id {id}"),
             );
@@ -249,12 +250,6 @@ fn require_admin(actor: &Actor) -> Result<(), FlowError> {
     }
 }
 
-fn is_foreign_key(err: &DbErr) -> bool {
-    matches!(
-        err.sql_err(),
-        Some(SqlErr::ForeignKeyConstraintViolation(_))
-    )
-}
 
 pub fn to_response(flow: flows::Model) -> FlowResponse {
     FlowResponse {
