@@ -102,6 +102,13 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
+    // `TEST_LOG=1 cargo test …` shows the server's logs (zero2prod's switch).
+    if std::env::var("TEST_LOG").is_ok() {
+        crm::telemetry::init(&crm::settings::LogSettings {
+            format: "pretty".to_owned(),
+            level: "info".to_owned(),
+        });
+    }
     let (database_url, guard) = fresh_database().await;
     let mut settings = test_settings(&database_url);
     customize(&mut settings);

@@ -8,4 +8,5 @@ mod auth;
 mod contacts;
 mod errors;
 mod flows;
+mod tags;
 mod users;

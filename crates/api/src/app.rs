@@ -6,6 +6,7 @@ use std::sync::Arc;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::{App, Error, web};
+use crm_attendances::AttendanceService;
 use crm_auth::AuthService;
 use crm_contacts::ContactService;
 use crm_core::Code;
@@ -27,6 +28,7 @@ pub struct AppState {
     pub flows: FlowService,
     pub contacts: ContactService,
     pub tags: TagService,
+    pub attendances: AttendanceService,
 }
 
 impl AppState {
@@ -35,6 +37,7 @@ impl AppState {
             flows: FlowService::new(db.clone()),
             contacts: ContactService::new(db.clone()),
             tags: TagService::new(db.clone()),
+            attendances: AttendanceService::new(db.clone()),
             auth,
             db,
         }
@@ -50,7 +53,9 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .configure(routes::flows::configure)
             .configure(routes::contacts::configure)
             .configure(routes::tags::configure)
-            .configure(routes::attendances::configure),
+            .configure(routes::attendances::configure)
+            .configure(routes::attendance_actions::configure)
+            .configure(routes::interactions::configure),
     );
 }
 

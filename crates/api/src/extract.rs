@@ -126,14 +126,21 @@ fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     // Syntax first, so `{} trailing` is malformed JSON rather than a missing field.
     if let Err(error) = serde_json::from_slice::<serde::de::IgnoredAny>(body) {
         let message = strip_position(&error.to_string());
-        return Err(ApiError::new(Code::MalformedJson, format!("malformed JSON: {message}")));
+        return Err(ApiError::new(
+            Code::MalformedJson,
+            format!("malformed JSON: {message}"),
+        ));
     }
     // Every request body of this API is an object. serde would also read a struct from an array
     // (`[null, null]`), which no client means.
     if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Err(
             ApiError::new(Code::ValidationFailed, "the body must be a JSON object").with_errors(
-                vec![FieldError::new("body", "invalid_type", "must be a JSON object")],
+                vec![FieldError::new(
+                    "body",
+                    "invalid_type",
+                    "must be a JSON object",
+                )],
             ),
         );
     }
@@ -146,7 +153,11 @@ fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
                 Code::ValidationFailed,
                 format!("invalid field `{field}`: {message}"),
             )
-            .with_errors(vec![FieldError::new(&field, code_of(&message), message.clone())])
+            .with_errors(vec![FieldError::new(
+                &field,
+                code_of(&message),
+                message.clone(),
+            )])
         },
     )
 }

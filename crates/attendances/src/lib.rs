@@ -1,1 +1,17 @@
-//! Attendances of a flow.
+//! Attendances: the deals and tickets of a flow, with their tags, interactions and timeline;
+//! archive, trash, move, search, print. Sits on `flows`, `contacts` and `tags`; every use case
+//! goes through `crm_flows::visible_flow`.
+
+pub mod dto;
+pub mod error;
+mod lifecycle;
+mod listing;
+pub mod model;
+mod notes;
+pub mod print;
+mod repo;
+pub mod service;
+
+pub use error::AttendanceError;
+pub use listing::DEFAULT_COLUMNS;
+pub use service::AttendanceService;

@@ -120,9 +120,10 @@ impl AuthService {
     /// active now (not only when the token was issued).
     pub async fn authenticate(&self, access_token: &str) -> Result<Actor, AuthError> {
         let claims = self.inner.keys.verify(access_token)?;
-        let user = repo::user_of_live_session(&self.db, claims.sub, claims.sid, crm_core::time::now())
-            .await?
-            .ok_or(AuthError::InvalidToken)?;
+        let user =
+            repo::user_of_live_session(&self.db, claims.sub, claims.sid, crm_core::time::now())
+                .await?
+                .ok_or(AuthError::InvalidToken)?;
         Ok(Actor {
             user_id: user.id,
             role: Role::parse(&user.role).unwrap_or(Role::Member),
@@ -171,7 +172,9 @@ impl AuthService {
             refresh_token,
             token_type: "Bearer".to_owned(),
             expires_in: self.inner.keys.ttl(),
-            refresh_expires_in: (refresh_expires_at - crm_core::time::now()).num_seconds().max(0),
+            refresh_expires_in: (refresh_expires_at - crm_core::time::now())
+                .num_seconds()
+                .max(0),
         })
     }
 }

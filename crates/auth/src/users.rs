@@ -293,7 +293,6 @@ fn check_version(user: &users::Model, if_match: Option<i32>) -> Result<(), AuthE
     }
 }
 
-
 pub fn to_response(user: users::Model) -> UserResponse {
     UserResponse {
         id: user.id,

@@ -1,7 +1,7 @@
 //! Queries on contacts.
 
-use crm_entity::contacts;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use crm_entity::{attendances, contacts};
+use sea_orm::sea_query::{BinOper, Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -131,4 +131,31 @@ pub async fn delete(db: &impl ConnectionTrait, id: Uuid) -> Result<u64, DbErr> {
         .exec(db)
         .await
         .map(|r| r.rows_affected)
+}
+
+/// Attendances keep a copy of their contact's name (to sort and search the list without a join).
+/// This keeps the copied contact name of every attendance of a contact current, in one statement.
+/// `search_key` is the title's key and the name's key joined by a space (as `crm_attendances::model::search_key`
+/// builds it), so it can be rebuilt in SQL.
+pub async fn rename_contact(
+    db: &impl ConnectionTrait,
+    contact_id: Uuid,
+    name: &str,
+) -> Result<(), DbErr> {
+    let name_key = crm_core::text::search_key(name);
+    attendances::Entity::update_many()
+        .col_expr(attendances::Column::ContactName, Expr::value(name))
+        .col_expr(
+            attendances::Column::ContactNameKey,
+            Expr::value(name_key.clone()),
+        )
+        .col_expr(
+            attendances::Column::SearchKey,
+            Expr::col(attendances::Column::TitleKey)
+                .binary(BinOper::Custom("||"), Expr::val(format!(" {name_key}"))),
+        )
+        .filter(attendances::Column::ContactId.eq(contact_id))
+        .exec(db)
+        .await
+        .map(|_| ())
 }

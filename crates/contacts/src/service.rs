@@ -132,6 +132,9 @@ impl ContactService {
         {
             return Err(ContactError::VersionMismatch);
         }
+        if row.name != current.name {
+            repo::rename_contact(&txn, id, &row.name).await?;
+        }
         txn.commit().await?;
         Ok(to_response(row))
     }

@@ -11,6 +11,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::attendances::Entity",
+        from = "Column::AttendanceId",
+        to = "super::attendances::Column::Id"
+    )]
+    Attendance,
+    #[sea_orm(
+        belongs_to = "super::tags::Entity",
+        from = "Column::TagId",
+        to = "super::tags::Column::Id"
+    )]
+    Tag,
+}
 
 impl ActiveModelBehavior for ActiveModel {}

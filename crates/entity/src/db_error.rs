@@ -6,8 +6,10 @@ use sea_orm::{DbErr, SqlErr};
 pub fn is_foreign_key(err: &DbErr) -> bool {
     // sea-orm recognizes PostgreSQL's code; SQLite's extended code 787 ("FOREIGN KEY constraint
     // failed") arrives as a plain execution error, so its message is checked as well.
-    matches!(err.sql_err(), Some(SqlErr::ForeignKeyConstraintViolation(_)))
-        || err.to_string().contains("FOREIGN KEY constraint failed")
+    matches!(
+        err.sql_err(),
+        Some(SqlErr::ForeignKeyConstraintViolation(_))
+    ) || err.to_string().contains("FOREIGN KEY constraint failed")
 }
 
 /// A unique index refused the write: a concurrent request took the value.

@@ -64,8 +64,13 @@ impl FlowService {
             request.description.as_deref(),
         ));
         let txn = self.db.begin().await?;
-        check_users_exist(&txn, "authorized_user_ids", &request.authorized_user_ids, &mut errors)
-            .await?;
+        check_users_exist(
+            &txn,
+            "authorized_user_ids",
+            &request.authorized_user_ids,
+            &mut errors,
+        )
+        .await?;
         errors.into_result()?;
         let (Some(name), Some(description)) = (name, description) else {
             return Err(FlowError::NotFound);
@@ -249,7 +254,6 @@ fn require_admin(actor: &Actor) -> Result<(), FlowError> {
         Err(FlowError::Forbidden)
     }
 }
-
 
 pub fn to_response(flow: flows::Model) -> FlowResponse {
     FlowResponse {

@@ -1,11 +1,13 @@
 //! Route handlers, one module per area. Each handler parses, calls one service function and
 //! shapes the response.
 
+pub mod attendance_actions;
 pub mod attendances;
 pub mod auth;
 pub mod contacts;
 pub mod flows;
 pub mod health;
+pub mod interactions;
 pub mod tags;
 pub mod users;
 

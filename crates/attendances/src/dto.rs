@@ -1,0 +1,296 @@
+//! Request and response bodies of the attendance, interaction and timeline routes.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::model::{Status, View};
+
+/// A tag as shown on an attendance.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AttendanceTag {
+    pub id: Uuid,
+    #[schema(example = "Urgente")]
+    pub name: String,
+    #[schema(example = "#E53935")]
+    pub color: String,
+}
+
+/// The contact an attendance is about.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ContactRef {
+    pub id: Uuid,
+    #[schema(example = "João da Conceição")]
+    pub name: String,
+}
+
+/// An attendance (deal or ticket) of a flow.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AttendanceResponse {
+    pub id: Uuid,
+    pub flow_id: Uuid,
+    /// Human reference number, unique and increasing.
+    #[schema(example = 1042)]
+    pub reference: i64,
+    #[schema(example = "Orçamento de 30 cadeiras")]
+    pub title: String,
+    pub status: Status,
+    pub contact: ContactRef,
+    /// Decimal string with two decimals.
+    #[schema(example = "1234.50")]
+    pub value: String,
+    #[schema(example = "BRL")]
+    pub currency: String,
+    /// When it should be done or followed up ("vencimento").
+    pub due_at: Option<DateTime<Utc>>,
+    /// Past its due time while still open or in progress.
+    pub overdue: bool,
+    /// In the flow's tag order.
+    pub tags: Vec<AttendanceTag>,
+    pub view: View,
+    pub archived_at: Option<DateTime<Utc>>,
+    pub deleted_at: Option<DateTime<Utc>>,
+    /// Increases on every change; also sent as the `ETag`.
+    pub version: i32,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The first note, posted with the attendance in the same request.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FirstInteraction {
+    #[schema(min_length = 1, max_length = 20000)]
+    pub body: String,
+    /// "Save and notify": stored now; e-mailing the contact comes with the mail module.
+    #[serde(default)]
+    pub notify: bool,
+}
+
+/// A new attendance.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "title": "Orçamento de 30 cadeiras",
+    "contact_id": "01934f6e-8f7a-7cc4-9d0e-3c2b1a000001",
+    "status": "open",
+    "value": "4500.00",
+    "due_at": "2026-12-15T17:00:00Z",
+    "tag_ids": [],
+    "first_interaction": {"body": "Cliente pediu orçamento por telefone.", "notify": false}
+}))]
+pub struct CreateAttendanceRequest {
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: String,
+    /// An existing contact.
+    pub contact_id: Uuid,
+    /// Defaults to `open`.
+    pub status: Option<Status>,
+    /// BRL, decimal string with up to two decimals; defaults to `"0.00"`.
+    #[schema(example = "4500.00", pattern = r"^\d{1,12}(\.\d{1,2})?$")]
+    pub value: Option<String>,
+    pub due_at: Option<DateTime<Utc>>,
+    /// Tags of the same flow.
+    #[serde(default)]
+    #[schema(max_items = 50)]
+    pub tag_ids: Vec<Uuid>,
+    pub first_interaction: Option<FirstInteraction>,
+}
+
+/// Changes to an attendance: absent fields stay, `due_at: null` clears the due date.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"status": "in_progress", "value": "4200.00"}))]
+pub struct UpdateAttendanceRequest {
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: Option<String>,
+    pub contact_id: Option<Uuid>,
+    pub status: Option<Status>,
+    #[schema(example = "4200.00", pattern = r"^\d{1,12}(\.\d{1,2})?$")]
+    pub value: Option<String>,
+    #[serde(default, deserialize_with = "crm_core::patch::nullable")]
+    #[schema(value_type = Option<DateTime<Utc>>)]
+    pub due_at: Option<Option<DateTime<Utc>>>,
+}
+
+/// Where to move an attendance.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"flow_id": "01934f6e-8f7a-7cc4-9d0e-3c2b1a000002"}))]
+pub struct MoveRequest {
+    /// A flow the caller may work in.
+    pub flow_id: Uuid,
+}
+
+/// Columns of the attendance list, and its sort keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Column {
+    Status,
+    Reference,
+    Title,
+    ContactName,
+    Value,
+    UpdatedAt,
+    CreatedAt,
+    DueAt,
+    Tags,
+}
+
+/// `?sort=`: a column, `-` first for descending. Default `-updated_at`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+pub enum SortParam {
+    #[serde(rename = "status")]
+    Status,
+    #[serde(rename = "-status")]
+    StatusDesc,
+    #[serde(rename = "reference")]
+    Reference,
+    #[serde(rename = "-reference")]
+    ReferenceDesc,
+    #[serde(rename = "title")]
+    Title,
+    #[serde(rename = "-title")]
+    TitleDesc,
+    #[serde(rename = "contact_name")]
+    ContactName,
+    #[serde(rename = "-contact_name")]
+    ContactNameDesc,
+    #[serde(rename = "value")]
+    Value,
+    #[serde(rename = "-value")]
+    ValueDesc,
+    #[serde(rename = "updated_at")]
+    UpdatedAt,
+    #[serde(rename = "-updated_at")]
+    UpdatedAtDesc,
+    #[serde(rename = "created_at")]
+    CreatedAt,
+    #[serde(rename = "-created_at")]
+    CreatedAtDesc,
+}
+
+/// Only attendances past their due time (and still open or in progress).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DueFilter {
+    Overdue,
+}
+
+/// The list's filters and order (also used by `neighbors` and reports).
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Reference number (`1042` or `#1042`), a fragment of the title or contact name (accents and
+    /// case ignored), or a day (`2026-11-27` or `27/11/2026`) on which it was created or updated.
+    #[param(max_length = 200)]
+    pub q: Option<String>,
+    /// Only attendances with this tag.
+    pub tag_id: Option<Uuid>,
+    #[param(inline)]
+    pub status: Option<Status>,
+    /// Default `active`.
+    #[param(inline)]
+    pub view: Option<View>,
+    #[param(inline)]
+    pub due: Option<DueFilter>,
+    #[param(inline)]
+    pub sort: Option<SortParam>,
+}
+
+/// Previous and next attendance in the list's order.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Neighbors {
+    pub previous: Option<Uuid>,
+    pub next: Option<Uuid>,
+}
+
+/// A note on an attendance.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"body": "Cliente aprovou o orçamento por telefone.", "notify": false}))]
+pub struct CreateInteractionRequest {
+    #[schema(min_length = 1, max_length = 20000)]
+    pub body: String,
+    /// "Save and notify": stored now; e-mailing the contact comes with the mail module.
+    #[serde(default)]
+    pub notify: bool,
+}
+
+/// Who did something.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UserRef {
+    pub id: Uuid,
+    #[schema(example = "Maria Souza")]
+    pub name: String,
+}
+
+/// A note on an attendance.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct InteractionResponse {
+    pub id: Uuid,
+    pub attendance_id: Uuid,
+    pub body: String,
+    pub notify: bool,
+    /// `pending`, `sent` or `failed` once notifications are sent; null when not asked.
+    pub notification_status: Option<String>,
+    pub author: UserRef,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One entry of the timeline.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TimelineEntry {
+    pub id: Uuid,
+    /// `created`, `interaction`, `title_changed`, `status_changed`, `value_changed`,
+    /// `due_changed`, `contact_changed`, `tag_added`, `tag_removed`, `archived`, `unarchived`,
+    /// `trashed`, `restored`, `moved`.
+    #[schema(example = "status_changed")]
+    pub kind: String,
+    pub actor: UserRef,
+    pub created_at: DateTime<Utc>,
+    /// What changed, e.g. `{"from": "open", "to": "won"}`.
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+    /// For `interaction` entries.
+    pub interaction: Option<InteractionResponse>,
+}
+
+/// Counts of a flow's active attendances.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FlowSummary {
+    pub flow_id: Uuid,
+    /// Active attendances in the flow (the ALL tag's count).
+    pub total: u64,
+    /// One entry per status, in workflow order, zeros included.
+    pub by_status: Vec<StatusCount>,
+    /// The ALL tag first, then every tag of the flow in order, zeros included.
+    pub by_tag: Vec<TagCount>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatusCount {
+    pub status: Status,
+    pub count: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TagCount {
+    /// The nil UUID for the virtual ALL tag.
+    pub tag_id: Uuid,
+    pub name: String,
+    pub color: Option<String>,
+    pub count: u64,
+}
+
+/// A user's visible columns of a flow's list, in order.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"columns": ["status", "reference", "title", "contact_name", "value", "updated_at"]}))]
+pub struct ColumnPreferences {
+    /// At least one column, each at most once.
+    #[schema(min_items = 1, max_items = 9)]
+    pub columns: Vec<Column>,
+}

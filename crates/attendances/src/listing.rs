@@ -1,0 +1,244 @@
+//! The flow's list of attendances, previous/next under the same query, the flow summary and
+//! each user's list columns.
+
+use crm_core::page::{Cursor, CursorError, Direction, Limit, paginate};
+use crm_core::{Actor, FieldErrors, Page};
+use uuid::Uuid;
+
+use crate::dto::{
+    Column, ColumnPreferences, DueFilter, FlowSummary, ListParams, Neighbors, SortParam,
+    StatusCount, TagCount,
+};
+use crate::model::{Search, Status, View};
+use crate::repo::{self, Filter, Position, SortKey, Window};
+use crate::service::{AttendanceService, load, respond_many};
+use crate::{AttendanceError, dto::AttendanceResponse};
+
+/// The columns a list shows before a user chooses: the old system's screen.
+pub const DEFAULT_COLUMNS: [Column; 7] = [
+    Column::Status,
+    Column::Reference,
+    Column::Title,
+    Column::ContactName,
+    Column::Value,
+    Column::UpdatedAt,
+    Column::CreatedAt,
+];
+
+impl AttendanceService {
+    pub async fn list(
+        &self,
+        actor: &Actor,
+        flow_id: Uuid,
+        params: &ListParams,
+        cursor: Option<&str>,
+        limit: Limit,
+        with_total: bool,
+    ) -> Result<Page<AttendanceResponse>, AttendanceError> {
+        let flow = crm_flows::visible_flow(&self.db, actor, flow_id).await?;
+        let filter = filter(flow.id, params)?;
+        let (key, direction) = sort(params.sort);
+        let after = cursor.map(|c| decode_cursor(c, key)).transpose()?;
+        let window = Window {
+            key,
+            direction,
+            after,
+            fetch: limit.get() + 1,
+        };
+        let rows = repo::list(&self.db, &filter, &window).await?;
+        let (rows, next_cursor) = paginate(rows, limit, |row| Position {
+            key,
+            value: key.value_of(row),
+            id: row.id,
+        });
+        let total = if with_total {
+            Some(repo::count(&self.db, &filter).await?)
+        } else {
+            None
+        };
+        Ok(Page {
+            items: respond_many(&self.db, rows).await?,
+            next_cursor,
+            total,
+        })
+    }
+
+    /// The ids just before and after an attendance in the list that `params` describe.
+    pub async fn neighbors(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        params: &ListParams,
+    ) -> Result<Neighbors, AttendanceError> {
+        let (row, flow) = load(&self.db, actor, id).await?;
+        let filter = filter(flow.id, params)?;
+        let (key, direction) = sort(params.sort);
+        let here = Position {
+            key,
+            value: key.value_of(&row),
+            id: row.id,
+        };
+        let reverse = match direction {
+            Direction::Asc => Direction::Desc,
+            Direction::Desc => Direction::Asc,
+        };
+        let mut ids = Vec::with_capacity(2);
+        for direction in [reverse, direction] {
+            let window = Window {
+                key,
+                direction,
+                after: Some(here.clone()),
+                fetch: 1,
+            };
+            ids.push(
+                repo::list(&self.db, &filter, &window)
+                    .await?
+                    .pop()
+                    .map(|r| r.id),
+            );
+        }
+        Ok(Neighbors {
+            previous: ids.first().copied().flatten(),
+            next: ids.get(1).copied().flatten(),
+        })
+    }
+
+    /// Active attendances per status and per tag (the ALL tag first, with the total).
+    pub async fn summary(
+        &self,
+        actor: &Actor,
+        flow_id: Uuid,
+    ) -> Result<FlowSummary, AttendanceError> {
+        let flow = crm_flows::visible_flow(&self.db, actor, flow_id).await?;
+        let by_status = repo::count_by_status(&self.db, flow.id).await?;
+        let by_tag = repo::count_by_tag(&self.db, flow.id).await?;
+        let tags = repo::flow_tags(&self.db, flow.id).await?;
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        let total: u64 = by_status.iter().map(|(_, n)| count(*n)).sum();
+        let mut tag_counts = vec![TagCount {
+            tag_id: Uuid::nil(),
+            name: "ALL".to_owned(),
+            color: None,
+            count: total,
+        }];
+        tag_counts.extend(tags.into_iter().map(|tag| {
+            TagCount {
+                count: by_tag
+                    .iter()
+                    .find(|(id, _)| *id == tag.id)
+                    .map_or(0, |(_, n)| count(*n)),
+                tag_id: tag.id,
+                name: tag.name,
+                color: Some(tag.color),
+            }
+        }));
+        Ok(FlowSummary {
+            flow_id: flow.id,
+            total,
+            by_status: Status::ALL
+                .into_iter()
+                .map(|status| StatusCount {
+                    status,
+                    count: by_status
+                        .iter()
+                        .find(|(s, _)| s == status.as_str())
+                        .map_or(0, |(_, n)| count(*n)),
+                })
+                .collect(),
+            by_tag: tag_counts,
+        })
+    }
+
+    pub async fn preferences(
+        &self,
+        actor: &Actor,
+        flow_id: Uuid,
+    ) -> Result<ColumnPreferences, AttendanceError> {
+        let flow = crm_flows::visible_flow(&self.db, actor, flow_id).await?;
+        let stored = repo::preferences(&self.db, actor.user_id, flow.id).await?;
+        let columns = stored
+            .and_then(|p| serde_json::from_str(&p.columns).ok())
+            .unwrap_or_else(|| DEFAULT_COLUMNS.to_vec());
+        Ok(ColumnPreferences { columns })
+    }
+
+    pub async fn save_preferences(
+        &self,
+        actor: &Actor,
+        flow_id: Uuid,
+        preferences: ColumnPreferences,
+    ) -> Result<ColumnPreferences, AttendanceError> {
+        let flow = crm_flows::visible_flow(&self.db, actor, flow_id).await?;
+        let mut errors = FieldErrors::new();
+        if preferences.columns.is_empty() {
+            errors.add("columns", "required", "choose at least one column");
+        }
+        for (index, column) in preferences.columns.iter().enumerate() {
+            if preferences.columns[..index].contains(column) {
+                errors.add(
+                    &format!("columns[{index}]"),
+                    "duplicate",
+                    "each column at most once",
+                );
+            }
+        }
+        errors.into_result()?;
+        let json = serde_json::to_string(&preferences.columns).unwrap_or_else(|_| "[]".to_owned());
+        repo::save_preferences(
+            &self.db,
+            actor.user_id,
+            flow.id,
+            json,
+            crm_core::time::now(),
+        )
+        .await?;
+        Ok(preferences)
+    }
+}
+
+fn filter(flow_id: Uuid, params: &ListParams) -> Result<Filter, AttendanceError> {
+    let q = params.q.as_deref().unwrap_or_default();
+    if q.chars().count() > 200 {
+        return Err(
+            FieldErrors::single("q", "too_long", "must have at most 200 characters").into(),
+        );
+    }
+    Ok(Filter {
+        flow_id,
+        view: params.view.unwrap_or(View::Active),
+        status: params.status,
+        tag_id: params.tag_id,
+        due_before: params.due.map(|DueFilter::Overdue| chrono::Utc::now()),
+        search: Search::parse(q),
+    })
+}
+
+fn sort(param: Option<SortParam>) -> (SortKey, Direction) {
+    use Direction::{Asc, Desc};
+    match param.unwrap_or(SortParam::UpdatedAtDesc) {
+        SortParam::Status => (SortKey::Status, Asc),
+        SortParam::StatusDesc => (SortKey::Status, Desc),
+        SortParam::Reference => (SortKey::Reference, Asc),
+        SortParam::ReferenceDesc => (SortKey::Reference, Desc),
+        SortParam::Title => (SortKey::Title, Asc),
+        SortParam::TitleDesc => (SortKey::Title, Desc),
+        SortParam::ContactName => (SortKey::ContactName, Asc),
+        SortParam::ContactNameDesc => (SortKey::ContactName, Desc),
+        SortParam::Value => (SortKey::Value, Asc),
+        SortParam::ValueDesc => (SortKey::Value, Desc),
+        SortParam::UpdatedAt => (SortKey::UpdatedAt, Asc),
+        SortParam::UpdatedAtDesc => (SortKey::UpdatedAt, Desc),
+        SortParam::CreatedAt => (SortKey::CreatedAt, Asc),
+        SortParam::CreatedAtDesc => (SortKey::CreatedAt, Desc),
+    }
+}
+
+/// A cursor is only valid for the ordering that produced it.
+fn decode_cursor(cursor: &str, key: SortKey) -> Result<Position, CursorError> {
+    let position: Position = Cursor::decode(cursor)?;
+    if position.key == key && position.value.fits(key) {
+        Ok(position)
+    } else {
+        Err(CursorError::Invalid)
+    }
+}

@@ -1,0 +1,219 @@
+//! The printable page of an attendance: a self-contained HTML document (no scripts, no external
+//! assets) in Portuguese, as the team prints it. Every user-typed text is HTML-escaped.
+
+use chrono::{DateTime, Utc};
+use crm_core::{Actor, Money};
+use crm_entity::contacts;
+use std::fmt::Write;
+use uuid::Uuid;
+
+use crate::AttendanceError;
+use crate::model::{Status, business_offset};
+use crate::repo::{self, InteractionRow};
+use crate::service::{AttendanceService, load, respond};
+
+impl AttendanceService {
+    pub async fn print(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        with_interactions: bool,
+    ) -> Result<String, AttendanceError> {
+        let (row, flow) = load(&self.db, actor, id).await?;
+        let contact = repo::contact(&self.db, row.contact_id).await?;
+        let interactions = if with_interactions {
+            repo::all_interactions(&self.db, row.id).await?
+        } else {
+            Vec::new()
+        };
+        let attendance = respond(&self.db, row).await?;
+        let tags: Vec<&str> = attendance.tags.iter().map(|t| t.name.as_str()).collect();
+
+        let mut page = String::with_capacity(4096);
+        let title = format!("#{} — {}", attendance.reference, attendance.title);
+        let _ = write!(
+            page,
+            "<!DOCTYPE html>\n<html lang=\"pt-BR\">\n<head>\n<meta charset=\"utf-8\">\n\
+             <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
+            escape(&title),
+            escape(&title)
+        );
+        let _ = write!(
+            page,
+            "<p class=\"flow\">Fluxo: {}</p>\n<table>\n",
+            escape(&flow.name)
+        );
+        for (label, value) in [
+            ("Situação", status_label(attendance.status).to_owned()),
+            ("Valor", brl(&attendance.value)),
+            (
+                "Vencimento",
+                attendance
+                    .due_at
+                    .map(local)
+                    .unwrap_or_else(|| "—".to_owned()),
+            ),
+            (
+                "Tags",
+                if tags.is_empty() {
+                    "—".to_owned()
+                } else {
+                    tags.join(", ")
+                },
+            ),
+            ("Criado em", local(attendance.created_at)),
+            ("Última atualização", local(attendance.updated_at)),
+        ] {
+            row_html(&mut page, label, &value);
+        }
+        page.push_str("</table>\n<h2>Contato</h2>\n<table>\n");
+        if let Some(contact) = &contact {
+            for (label, value) in contact_fields(contact) {
+                row_html(&mut page, label, &value);
+            }
+        }
+        page.push_str("</table>\n");
+        if with_interactions {
+            interactions_html(&mut page, &interactions);
+        }
+        page.push_str("</body>\n</html>\n");
+        Ok(page)
+    }
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2rem;color:#111}\
+h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.5rem}\
+table{border-collapse:collapse}td,th{text-align:left;padding:.2rem .8rem .2rem 0;vertical-align:top}\
+th{color:#555;font-weight:600}.note{border-top:1px solid #ccc;padding:.5rem 0}\
+.note p{white-space:pre-wrap;margin:.3rem 0}.meta{color:#555;font-size:.9rem}\
+@media print{body{margin:0}}";
+
+fn row_html(page: &mut String, label: &str, value: &str) {
+    let _ = writeln!(
+        page,
+        "<tr><th>{}</th><td>{}</td></tr>",
+        escape(label),
+        escape(value)
+    );
+}
+
+fn interactions_html(page: &mut String, interactions: &[InteractionRow]) {
+    page.push_str("<h2>Interações</h2>\n");
+    if interactions.is_empty() {
+        page.push_str("<p class=\"meta\">Nenhuma interação.</p>\n");
+    }
+    for note in interactions {
+        let _ = write!(
+            page,
+            "<div class=\"note\"><div class=\"meta\">{} — {}</div><p>{}</p></div>\n",
+            escape(&note.author_name),
+            local(note.created_at),
+            escape(&note.body)
+        );
+    }
+}
+
+fn contact_fields(contact: &contacts::Model) -> Vec<(&'static str, String)> {
+    let document = contact.document.as_deref().map(|d| {
+        crm_contacts::model::Document::parse("document", d)
+            .map(|d| d.formatted())
+            .unwrap_or_else(|_| d.to_owned())
+    });
+    let address = [
+        contact.street.as_deref(),
+        contact.number.as_deref(),
+        contact.complement.as_deref(),
+        contact.district.as_deref(),
+        contact.city.as_deref(),
+        contact.state.as_deref(),
+        contact.postal_code.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ");
+    [
+        ("Nome", Some(contact.name.clone())),
+        ("CPF/CNPJ", document),
+        ("E-mail", contact.email.clone()),
+        ("Telefone", contact.phone.clone()),
+        ("Empresa", contact.company.clone()),
+        ("Endereço", (!address.is_empty()).then_some(address)),
+    ]
+    .into_iter()
+    .filter_map(|(label, value)| value.map(|v| (label, v)))
+    .collect()
+}
+
+fn status_label(status: Status) -> &'static str {
+    match status {
+        Status::Open => "Aberto",
+        Status::InProgress => "Em andamento",
+        Status::Won => "Ganho",
+        Status::Lost => "Perdido",
+        Status::Closed => "Encerrado",
+    }
+}
+
+/// `"1234.50"` → `"R$ 1.234,50"`.
+fn brl(value: &str) -> String {
+    let cents = value
+        .split_once('.')
+        .and_then(|(units, cents)| {
+            Some(units.parse::<i64>().ok()? * 100 + cents.parse::<i64>().ok()?)
+        })
+        .unwrap_or(0);
+    let money = Money::from_cents(cents);
+    let units = (money.cents() / 100).to_string();
+    let mut grouped = String::new();
+    for (i, digit) in units.chars().enumerate() {
+        if i > 0 && (units.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(digit);
+    }
+    format!("R$ {grouped},{:02}", money.cents() % 100)
+}
+
+/// Brasília time, as the team reads it.
+fn local(at: DateTime<Utc>) -> String {
+    at.with_timezone(&business_offset())
+        .format("%d/%m/%Y %H:%M")
+        .to_string()
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_quotes() {
+        assert_eq!(
+            escape("<script>alert('x')</script> & \"y\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;"
+        );
+    }
+
+    #[test]
+    fn money_is_printed_the_brazilian_way() {
+        assert_eq!(brl("1234567.05"), "R$ 1.234.567,05");
+        assert_eq!(brl("0.50"), "R$ 0,50");
+        assert_eq!(brl("999.00"), "R$ 999,00");
+    }
+}

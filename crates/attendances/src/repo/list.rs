@@ -1,0 +1,255 @@
+//! The attendance list: filters, the seven orderings and their keysets, neighbours, counts.
+
+use chrono::{DateTime, Utc};
+use crm_core::page::Direction;
+use crm_entity::{attendance_tags, attendances};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Value,
+};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::model::{Search, Status, View};
+
+/// A sortable column of the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortKey {
+    Status,
+    Reference,
+    Title,
+    ContactName,
+    Value,
+    UpdatedAt,
+    CreatedAt,
+}
+
+impl SortKey {
+    fn column(self) -> attendances::Column {
+        match self {
+            SortKey::Status => attendances::Column::StatusRank,
+            SortKey::Reference => attendances::Column::Reference,
+            SortKey::Title => attendances::Column::TitleKey,
+            SortKey::ContactName => attendances::Column::ContactNameKey,
+            SortKey::Value => attendances::Column::ValueCents,
+            SortKey::UpdatedAt => attendances::Column::UpdatedAt,
+            SortKey::CreatedAt => attendances::Column::CreatedAt,
+        }
+    }
+
+    /// The row's value in this column, as it goes into a cursor.
+    pub fn value_of(self, row: &attendances::Model) -> SortValue {
+        match self {
+            SortKey::Status => SortValue::Int(i64::from(row.status_rank)),
+            SortKey::Reference => SortValue::Int(row.reference),
+            SortKey::Title => SortValue::Text(row.title_key.clone()),
+            SortKey::ContactName => SortValue::Text(row.contact_name_key.clone()),
+            SortKey::Value => SortValue::Int(row.value_cents),
+            SortKey::UpdatedAt => SortValue::Time(row.updated_at),
+            SortKey::CreatedAt => SortValue::Time(row.created_at),
+        }
+    }
+}
+
+/// A sort column's value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SortValue {
+    Int(i64),
+    Text(String),
+    Time(DateTime<Utc>),
+}
+
+impl SortValue {
+    fn into_value(self, key: SortKey) -> Value {
+        match (key, self) {
+            (SortKey::Status, SortValue::Int(v)) => Value::from(i16::try_from(v).unwrap_or(0)),
+            (_, SortValue::Int(v)) => Value::from(v),
+            (_, SortValue::Text(v)) => Value::from(v),
+            (_, SortValue::Time(v)) => Value::from(v),
+        }
+    }
+
+    /// Whether the value has the type the key's column holds (a cursor from another ordering
+    /// does not).
+    pub fn fits(&self, key: SortKey) -> bool {
+        matches!(
+            (key, self),
+            (
+                SortKey::Status | SortKey::Reference | SortKey::Value,
+                SortValue::Int(_)
+            ) | (SortKey::Title | SortKey::ContactName, SortValue::Text(_))
+                | (SortKey::UpdatedAt | SortKey::CreatedAt, SortValue::Time(_))
+        )
+    }
+}
+
+/// A position in an ordering: the row's sort value and id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Position {
+    pub key: SortKey,
+    pub value: SortValue,
+    pub id: Uuid,
+}
+
+/// Everything that selects the rows of a list.
+#[derive(Debug, Clone)]
+pub struct Filter {
+    pub flow_id: Uuid,
+    pub view: View,
+    pub status: Option<Status>,
+    pub tag_id: Option<Uuid>,
+    /// Only rows due before this instant (and still open or in progress).
+    pub due_before: Option<DateTime<Utc>>,
+    pub search: Option<Search>,
+}
+
+/// One page (or one neighbour) of the list.
+pub struct Window {
+    pub key: SortKey,
+    pub direction: Direction,
+    pub after: Option<Position>,
+    pub fetch: u64,
+}
+
+fn condition(filter: &Filter) -> Condition {
+    let mut all = Condition::all()
+        .add(attendances::Column::FlowId.eq(filter.flow_id))
+        .add(attendances::Column::View.eq(filter.view.as_str()));
+    if let Some(status) = filter.status {
+        all = all.add(attendances::Column::Status.eq(status.as_str()));
+    }
+    if let Some(tag_id) = filter.tag_id {
+        let tagged = Query::select()
+            .column(attendance_tags::Column::AttendanceId)
+            .from(attendance_tags::Entity)
+            .and_where(attendance_tags::Column::TagId.eq(tag_id))
+            .to_owned();
+        all = all.add(attendances::Column::Id.in_subquery(tagged));
+    }
+    if let Some(now) = filter.due_before {
+        all = all.add(attendances::Column::DueAt.lt(now)).add(
+            attendances::Column::Status.is_in([Status::Open.as_str(), Status::InProgress.as_str()]),
+        );
+    }
+    match &filter.search {
+        None => {}
+        Some(Search::Number { reference, key }) => {
+            all = all.add(
+                Condition::any()
+                    .add(attendances::Column::Reference.eq(*reference))
+                    .add(contains(key)),
+            );
+        }
+        Some(Search::Day { start, end }) => {
+            all = all.add(
+                Condition::any()
+                    .add(
+                        Condition::all()
+                            .add(attendances::Column::CreatedAt.gte(*start))
+                            .add(attendances::Column::CreatedAt.lt(*end)),
+                    )
+                    .add(
+                        Condition::all()
+                            .add(attendances::Column::UpdatedAt.gte(*start))
+                            .add(attendances::Column::UpdatedAt.lt(*end)),
+                    ),
+            );
+        }
+        Some(Search::Text(key)) => all = all.add(contains(key)),
+    }
+    all
+}
+
+fn contains(key: &str) -> Condition {
+    let pattern = crm_core::text::like_contains(key);
+    Condition::all()
+        .add(Expr::col(attendances::Column::SearchKey).like(LikeExpr::new(pattern).escape('\\')))
+}
+
+/// Rows strictly after `position` when walking in `direction`.
+fn beyond(position: &Position, direction: Direction) -> Condition {
+    let column = position.key.column();
+    let value = position.value.clone().into_value(position.key);
+    let (past, past_id) = match direction {
+        Direction::Asc => (
+            column.gt(value.clone()),
+            attendances::Column::Id.gt(position.id),
+        ),
+        Direction::Desc => (
+            column.lt(value.clone()),
+            attendances::Column::Id.lt(position.id),
+        ),
+    };
+    Condition::any()
+        .add(past)
+        .add(Condition::all().add(column.eq(value)).add(past_id))
+}
+
+/// One query: the filtered rows in the window's order, after its position.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &Filter,
+    window: &Window,
+) -> Result<Vec<attendances::Model>, DbErr> {
+    let mut query = attendances::Entity::find().filter(condition(filter));
+    if let Some(after) = &window.after {
+        query = query.filter(beyond(after, window.direction));
+    }
+    let order = match window.direction {
+        Direction::Asc => Order::Asc,
+        Direction::Desc => Order::Desc,
+    };
+    query
+        .order_by(window.key.column(), order.clone())
+        .order_by(attendances::Column::Id, order)
+        .limit(window.fetch)
+        .all(db)
+        .await
+}
+
+pub async fn count(db: &impl ConnectionTrait, filter: &Filter) -> Result<u64, DbErr> {
+    attendances::Entity::find()
+        .filter(condition(filter))
+        .count(db)
+        .await
+}
+
+/// Active attendances of a flow per status.
+pub async fn count_by_status(
+    db: &impl ConnectionTrait,
+    flow_id: Uuid,
+) -> Result<Vec<(String, i64)>, DbErr> {
+    attendances::Entity::find()
+        .select_only()
+        .column(attendances::Column::Status)
+        .column_as(attendances::Column::Id.count(), "count")
+        .filter(attendances::Column::FlowId.eq(flow_id))
+        .filter(attendances::Column::View.eq(View::Active.as_str()))
+        .group_by(attendances::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Active attendances of a flow per tag.
+pub async fn count_by_tag(
+    db: &impl ConnectionTrait,
+    flow_id: Uuid,
+) -> Result<Vec<(Uuid, i64)>, DbErr> {
+    attendance_tags::Entity::find()
+        .select_only()
+        .column(attendance_tags::Column::TagId)
+        .column_as(attendance_tags::Column::AttendanceId.count(), "count")
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            attendance_tags::Relation::Attendance.def(),
+        )
+        .filter(attendances::Column::FlowId.eq(flow_id))
+        .filter(attendances::Column::View.eq(View::Active.as_str()))
+        .group_by(attendance_tags::Column::TagId)
+        .into_tuple()
+        .all(db)
+        .await
+}

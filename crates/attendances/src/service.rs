@@ -1,0 +1,367 @@
+//! Attendance use cases: create, read, edit. Every function starts from the caller and checks
+//! the flow through `crm_flows::visible_flow`, so a flow the caller may not see answers 404.
+
+use chrono::{DateTime, Utc};
+use crm_core::{Actor, FieldErrors, Money};
+use crm_entity::{attendances, flows, interactions};
+use crm_flows::FlowError;
+use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::dto::{
+    AttendanceResponse, AttendanceTag, ContactRef, CreateAttendanceRequest, UpdateAttendanceRequest,
+};
+use crate::model::{Status, View, parse_body, parse_title, search_key};
+use crate::{AttendanceError, repo};
+
+#[derive(Clone)]
+pub struct AttendanceService {
+    pub(crate) db: DatabaseConnection,
+}
+
+impl AttendanceService {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+
+    pub async fn create(
+        &self,
+        actor: &Actor,
+        flow_id: Uuid,
+        request: CreateAttendanceRequest,
+    ) -> Result<AttendanceResponse, AttendanceError> {
+        let txn = self.db.begin().await?;
+        let flow = crm_flows::visible_flow(&txn, actor, flow_id).await?;
+        if !flow.active {
+            return Err(AttendanceError::FlowInactive);
+        }
+        let mut errors = FieldErrors::new();
+        let title = errors.check(parse_title("title", &request.title));
+        let value = match &request.value {
+            Some(value) => errors.check(Money::parse("value", value)),
+            None => Some(Money::default()),
+        };
+        let first = request
+            .first_interaction
+            .as_ref()
+            .and_then(|first| errors.check(parse_body("first_interaction.body", &first.body)));
+        let contact = repo::contact(&txn, request.contact_id).await?;
+        if contact.is_none() {
+            errors.add("contact_id", "unknown_contact", "no contact has this id");
+        }
+        let tags = check_tags(&txn, flow.id, &request.tag_ids, &mut errors).await?;
+        errors.clone().into_result()?;
+        let (Some(title), Some(value), Some(contact)) = (title, value, contact) else {
+            return Err(errors.into());
+        };
+
+        let now = crm_core::time::now();
+        let status = request.status.unwrap_or(Status::Open);
+        let row = attendances::Model {
+            id: crm_core::id::new_id(),
+            flow_id: flow.id,
+            reference: repo::next_reference(&txn).await?,
+            title_key: crm_core::text::search_key(&title),
+            search_key: search_key(&title, &contact.name),
+            title,
+            contact_id: contact.id,
+            contact_name_key: contact.name_key.clone(),
+            contact_name: contact.name,
+            status: status.as_str().to_owned(),
+            status_rank: status.rank(),
+            value_cents: value.cents(),
+            due_at: request.due_at,
+            view: View::Active.as_str().to_owned(),
+            archived_at: None,
+            deleted_at: None,
+            version: 1,
+            created_by: actor.user_id,
+            created_at: now,
+            updated_at: now,
+        };
+        let row = repo::insert(&txn, row).await?;
+        for tag in &tags {
+            repo::attach_tag(&txn, row.id, tag.id, now).await?;
+        }
+        let tag_names: Vec<&str> = tags.iter().map(|t| t.name.as_str()).collect();
+        let data = json!({
+            "reference": row.reference, "title": row.title, "status": row.status,
+            "value": value.to_decimal_string(), "tags": tag_names,
+        });
+        repo::record_event(&txn, row.id, actor.user_id, "created", data, None, now).await?;
+        if let (Some(body), Some(request)) = (first, &request.first_interaction) {
+            add_interaction(&txn, &row, actor, body, request.notify, now).await?;
+        }
+        let response = respond(&txn, row).await?;
+        txn.commit().await?;
+        Ok(response)
+    }
+
+    pub async fn get(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<AttendanceResponse, AttendanceError> {
+        let (row, _) = load(&self.db, actor, id).await?;
+        respond(&self.db, row).await
+    }
+
+    pub async fn update(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        request: UpdateAttendanceRequest,
+        if_match: Option<i32>,
+    ) -> Result<AttendanceResponse, AttendanceError> {
+        let txn = self.db.begin().await?;
+        let (current, _) = load(&txn, actor, id).await?;
+        let mut errors = FieldErrors::new();
+        let title = request
+            .title
+            .as_deref()
+            .and_then(|t| errors.check(parse_title("title", t)));
+        let value = request
+            .value
+            .as_deref()
+            .and_then(|v| errors.check(Money::parse("value", v)));
+        let contact = match request.contact_id {
+            Some(contact_id) if contact_id != current.contact_id => {
+                let contact = repo::contact(&txn, contact_id).await?;
+                if contact.is_none() {
+                    errors.add("contact_id", "unknown_contact", "no contact has this id");
+                }
+                contact
+            }
+            _ => None,
+        };
+        errors.into_result()?;
+        if current.deleted_at.is_some() {
+            return Err(AttendanceError::InTrash);
+        }
+        check_version(&current, if_match)?;
+
+        let now = crm_core::time::now();
+        let mut row = current.clone();
+        let mut changes: Vec<(&str, serde_json::Value)> = Vec::new();
+        if let Some(title) = title.filter(|t| *t != current.title) {
+            changes.push(("title_changed", json!({"from": current.title, "to": title})));
+            row.title_key = crm_core::text::search_key(&title);
+            row.title = title;
+        }
+        if let Some(status) = request.status.filter(|s| s.as_str() != current.status) {
+            changes.push((
+                "status_changed",
+                json!({"from": current.status, "to": status}),
+            ));
+            row.status = status.as_str().to_owned();
+            row.status_rank = status.rank();
+        }
+        if let Some(value) = value.filter(|v| v.cents() != current.value_cents) {
+            let from = Money::from_cents(current.value_cents).to_decimal_string();
+            changes.push((
+                "value_changed",
+                json!({"from": from, "to": value.to_decimal_string()}),
+            ));
+            row.value_cents = value.cents();
+        }
+        if let Some(due_at) = request.due_at.filter(|d| *d != current.due_at) {
+            changes.push(("due_changed", json!({"from": current.due_at, "to": due_at})));
+            row.due_at = due_at;
+        }
+        if let Some(contact) = contact {
+            changes.push((
+                "contact_changed",
+                json!({"from": current.contact_name, "to": contact.name, "contact_id": contact.id}),
+            ));
+            row.contact_id = contact.id;
+            row.contact_name_key = contact.name_key;
+            row.contact_name = contact.name;
+        }
+        if changes.is_empty() {
+            return respond(&txn, current).await;
+        }
+        row.search_key = search_key(&row.title, &row.contact_name);
+        let row = save(&txn, row, current.version, now).await?;
+        for (kind, data) in changes {
+            repo::record_event(&txn, row.id, actor.user_id, kind, data, None, now).await?;
+        }
+        let response = respond(&txn, row).await?;
+        txn.commit().await?;
+        Ok(response)
+    }
+}
+
+/// The attendance and its flow, if the caller may see the flow; 404 otherwise.
+pub(crate) async fn load(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<(attendances::Model, flows::Model), AttendanceError> {
+    let row = repo::by_id(db, id)
+        .await?
+        .ok_or(AttendanceError::NotFound)?;
+    match crm_flows::visible_flow(db, actor, row.flow_id).await {
+        Ok(flow) => Ok((row, flow)),
+        Err(FlowError::NotFound) => Err(AttendanceError::NotFound),
+        Err(error) => Err(error.into()),
+    }
+}
+
+pub(crate) fn check_version(
+    row: &attendances::Model,
+    if_match: Option<i32>,
+) -> Result<(), AttendanceError> {
+    match if_match {
+        Some(version) if version != row.version => Err(AttendanceError::VersionMismatch),
+        _ => Ok(()),
+    }
+}
+
+/// Writes the row as the next version; 412 when someone else wrote first.
+pub(crate) async fn save(
+    db: &impl ConnectionTrait,
+    mut row: attendances::Model,
+    expected_version: i32,
+    now: DateTime<Utc>,
+) -> Result<attendances::Model, AttendanceError> {
+    row.version = expected_version + 1;
+    row.updated_at = now;
+    row.view = View::of(row.archived_at.is_some(), row.deleted_at.is_some())
+        .as_str()
+        .to_owned();
+    if !repo::update(db, row.clone(), expected_version).await? {
+        return Err(AttendanceError::VersionMismatch);
+    }
+    Ok(row)
+}
+
+/// The flow's tags among `ids`; every other id is named in `errors` (`tag_ids[1]`).
+pub(crate) async fn check_tags(
+    db: &impl ConnectionTrait,
+    flow_id: Uuid,
+    ids: &[Uuid],
+    errors: &mut FieldErrors,
+) -> Result<Vec<crm_entity::tags::Model>, AttendanceError> {
+    let found = crm_tags::lookup::tags_in_flow(db, flow_id, ids).await?;
+    let mut tags = Vec::new();
+    for (index, id) in ids.iter().enumerate() {
+        match found.iter().find(|t| t.id == *id) {
+            Some(tag)
+                if !tags
+                    .iter()
+                    .any(|t: &crm_entity::tags::Model| t.id == tag.id) =>
+            {
+                tags.push(tag.clone());
+            }
+            Some(_) => {}
+            None => errors.add(
+                &format!("tag_ids[{index}]"),
+                "unknown_tag",
+                "no tag of this flow has this id",
+            ),
+        }
+    }
+    Ok(tags)
+}
+
+/// Stores a note and its timeline entry.
+pub(crate) async fn add_interaction(
+    db: &impl ConnectionTrait,
+    attendance: &attendances::Model,
+    actor: &Actor,
+    body: String,
+    notify: bool,
+    now: DateTime<Utc>,
+) -> Result<interactions::Model, AttendanceError> {
+    let interaction = repo::insert_interaction(
+        db,
+        interactions::Model {
+            id: crm_core::id::new_id(),
+            attendance_id: attendance.id,
+            author_id: actor.user_id,
+            body,
+            notify,
+            notification_status: notify.then(|| "pending".to_owned()),
+            created_at: now,
+        },
+    )
+    .await?;
+    repo::record_event(
+        db,
+        attendance.id,
+        actor.user_id,
+        "interaction",
+        json!({}),
+        Some(interaction.id),
+        now,
+    )
+    .await?;
+    Ok(interaction)
+}
+
+pub(crate) async fn respond(
+    db: &impl ConnectionTrait,
+    row: attendances::Model,
+) -> Result<AttendanceResponse, AttendanceError> {
+    respond_many(db, vec![row])
+        .await?
+        .pop()
+        .ok_or(AttendanceError::NotFound)
+}
+
+/// Responses for rows, with their tags fetched in one query for all of them.
+pub(crate) async fn respond_many(
+    db: &impl ConnectionTrait,
+    rows: Vec<attendances::Model>,
+) -> Result<Vec<AttendanceResponse>, AttendanceError> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let tags = crm_tags::lookup::tags_of_attendances(db, &ids).await?;
+    let now = Utc::now();
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let row_tags = tags
+                .iter()
+                .filter(|(attendance_id, _)| *attendance_id == row.id)
+                .map(|(_, tag)| AttendanceTag {
+                    id: tag.id,
+                    name: tag.name.clone(),
+                    color: tag.color.clone(),
+                })
+                .collect();
+            to_response(row, row_tags, now)
+        })
+        .collect())
+}
+
+fn to_response(
+    row: attendances::Model,
+    tags: Vec<AttendanceTag>,
+    now: DateTime<Utc>,
+) -> AttendanceResponse {
+    let status = Status::parse(&row.status).unwrap_or(Status::Open);
+    AttendanceResponse {
+        id: row.id,
+        flow_id: row.flow_id,
+        reference: row.reference,
+        title: row.title,
+        status,
+        contact: ContactRef {
+            id: row.contact_id,
+            name: row.contact_name,
+        },
+        value: Money::from_cents(row.value_cents).to_decimal_string(),
+        currency: "BRL".to_owned(),
+        overdue: status.can_be_overdue() && row.due_at.is_some_and(|due| due < now),
+        due_at: row.due_at,
+        tags,
+        view: View::parse(&row.view),
+        archived_at: row.archived_at,
+        deleted_at: row.deleted_at,
+        version: row.version,
+        created_by: row.created_by,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    }
+}
