@@ -56,20 +56,29 @@ impl RouteTable {
             return None;
         }
         let parts: Vec<&str> = split(path).collect();
-        let mut found: Option<Vec<String>> = None;
+        // `/tags/order` matches both `/tags/order` and `/tags/{tag_id}`: the template with the
+        // most literal segments is the one meant.
+        let mut best: Option<(usize, Vec<String>)> = None;
         for (segments, methods) in &self.routes {
             let matches = segments.len() == parts.len()
                 && segments.iter().zip(&parts).all(|(s, p)| match s {
                     Segment::Literal(l) => l == p,
                     Segment::Param => !p.is_empty(),
                 });
-            if matches {
-                found
-                    .get_or_insert_with(Vec::new)
-                    .extend(methods.iter().cloned());
+            if !matches {
+                continue;
+            }
+            let literals = segments
+                .iter()
+                .filter(|s| matches!(s, Segment::Literal(_)))
+                .count();
+            match &mut best {
+                Some((most, found)) if *most == literals => found.extend(methods.iter().cloned()),
+                Some((most, _)) if *most > literals => {}
+                _ => best = Some((literals, methods.clone())),
             }
         }
-        found
+        best.map(|(_, methods)| methods)
     }
 }
 

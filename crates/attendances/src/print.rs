@@ -103,9 +103,9 @@ fn interactions_html(page: &mut String, interactions: &[InteractionRow]) {
         page.push_str("<p class=\"meta\">Nenhuma interação.</p>\n");
     }
     for note in interactions {
-        let _ = write!(
+        let _ = writeln!(
             page,
-            "<div class=\"note\"><div class=\"meta\">{} — {}</div><p>{}</p></div>\n",
+            "<div class=\"note\"><div class=\"meta\">{} — {}</div><p>{}</p></div>",
             escape(&note.author_name),
             local(note.created_at),
             escape(&note.body)
@@ -167,7 +167,7 @@ fn brl(value: &str) -> String {
     let units = (money.cents() / 100).to_string();
     let mut grouped = String::new();
     for (i, digit) in units.chars().enumerate() {
-        if i > 0 && (units.len() - i) % 3 == 0 {
+        if i > 0 && (units.len() - i).is_multiple_of(3) {
             grouped.push('.');
         }
         grouped.push(digit);

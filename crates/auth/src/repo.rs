@@ -131,18 +131,21 @@ pub async fn revoke_session(
         .map(|_| ())
 }
 
+/// Ends a user's sessions, except `keep` (the caller's own, when they change their password).
 pub async fn revoke_user_sessions(
     db: &impl ConnectionTrait,
     user_id: Uuid,
+    keep: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    sessions::Entity::update_many()
+    let mut update = sessions::Entity::update_many()
         .col_expr(sessions::Column::RevokedAt, now.into())
         .filter(sessions::Column::UserId.eq(user_id))
-        .filter(sessions::Column::RevokedAt.is_null())
-        .exec(db)
-        .await
-        .map(|_| ())
+        .filter(sessions::Column::RevokedAt.is_null());
+    if let Some(keep) = keep {
+        update = update.filter(sessions::Column::Id.ne(keep));
+    }
+    update.exec(db).await.map(|_| ())
 }
 
 /// The active user behind a live session: one query per authenticated request, so that logout,

@@ -153,7 +153,9 @@ impl AuthService {
         }
         if !user.active || password.is_some() {
             // Deactivation and a password reset end the user's sessions at once.
-            repo::revoke_user_sessions(&txn, id, crm_core::time::now()).await?;
+            // Someone resetting their own password keeps the session they are using.
+            let keep = (id == actor.user_id).then_some(actor.session_id);
+            repo::revoke_user_sessions(&txn, id, keep, crm_core::time::now()).await?;
         }
         let user = self.save(&txn, user, current.version).await?;
         txn.commit().await?;
@@ -187,7 +189,7 @@ impl AuthService {
             Err(err) if crm_entity::db_error::is_foreign_key(&err) => attempt.rollback().await?,
             Err(err) => return Err(err.into()),
         }
-        repo::revoke_user_sessions(&txn, id, crm_core::time::now()).await?;
+        repo::revoke_user_sessions(&txn, id, None, crm_core::time::now()).await?;
         let version = user.version;
         let mut user = user;
         user.active = false;
@@ -249,6 +251,11 @@ impl AuthService {
             user.password_hash = self.inner.passwords.hash(password.expose()).await?;
         }
         let txn = self.db.begin().await?;
+        if user.password_hash != current.password_hash {
+            // A new password ends the user's other sessions: a leaked one stops working.
+            let now = crm_core::time::now();
+            repo::revoke_user_sessions(&txn, actor.user_id, Some(actor.session_id), now).await?;
+        }
         let user = self.save(&txn, user, current.version).await?;
         txn.commit().await?;
         Ok(to_response(user))

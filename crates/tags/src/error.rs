@@ -47,8 +47,9 @@ impl ErrorCode for TagError {
 
 /// Two requests creating the same name at once: the unique index decides, the loser gets 409.
 pub(crate) fn map_unique(err: sea_orm::DbErr) -> TagError {
-    match err.sql_err() {
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => TagError::DuplicateName,
-        _ => TagError::Database(err),
+    if crm_entity::db_error::is_unique(&err) {
+        TagError::DuplicateName
+    } else {
+        TagError::Database(err)
     }
 }
