@@ -170,3 +170,27 @@ problem_responses! {
     Unprocessable => "Invalid fields, each named in `errors` (`validation_failed`)",
     TooManyRequests => "Too many failed attempts; see `Retry-After` (`too_many_requests`)",
 }
+
+/// The errors of any authenticated route about one resource: 401 and 404.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum ReadErrors {
+    #[response(status = 401)]
+    Unauthorized(#[ref_response] Unauthorized),
+    #[response(status = 404)]
+    NotFound(#[ref_response] NotFound),
+}
+
+/// The errors of any route that takes a JSON body: 400, 413, 415, 422.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum BodyErrors {
+    #[response(status = 400)]
+    BadRequest(#[ref_response] BadRequest),
+    #[response(status = 413)]
+    PayloadTooLarge(#[ref_response] PayloadTooLarge),
+    #[response(status = 415)]
+    UnsupportedMediaType(#[ref_response] UnsupportedMediaType),
+    #[response(status = 422)]
+    Unprocessable(#[ref_response] Unprocessable),
+}

@@ -36,9 +36,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     responses(
         (status = 200, description = "Archived", body = AttendanceResponse,
             headers(("ETag" = String, description = "The attendance's new version"))),
-        (status = 401, response = crate::problem::Unauthorized),
-        (status = 404, response = crate::problem::NotFound),
-        (status = 409, response = crate::problem::Conflict)
+        (status = 409, response = crate::problem::Conflict),
+        crate::problem::ReadErrors
     )
 )]
 #[post("/attendances/{id}/archive")]
@@ -61,9 +60,8 @@ async fn archive(
     responses(
         (status = 200, description = "Back in the active list", body = AttendanceResponse,
             headers(("ETag" = String, description = "The attendance's new version"))),
-        (status = 401, response = crate::problem::Unauthorized),
-        (status = 404, response = crate::problem::NotFound),
-        (status = 409, response = crate::problem::Conflict)
+        (status = 409, response = crate::problem::Conflict),
+        crate::problem::ReadErrors
     )
 )]
 #[post("/attendances/{id}/unarchive")]
@@ -86,9 +84,8 @@ async fn unarchive(
     responses(
         (status = 200, description = "Restored", body = AttendanceResponse,
             headers(("ETag" = String, description = "The attendance's new version"))),
-        (status = 401, response = crate::problem::Unauthorized),
-        (status = 404, response = crate::problem::NotFound),
-        (status = 409, response = crate::problem::Conflict)
+        (status = 409, response = crate::problem::Conflict),
+        crate::problem::ReadErrors
     )
 )]
 #[post("/attendances/{id}/restore")]
@@ -110,10 +107,9 @@ async fn restore(
     params(("id" = Uuid, Path, description = "Attendance id")),
     responses(
         (status = 204, description = "Purged"),
-        (status = 401, response = crate::problem::Unauthorized),
         (status = 403, response = crate::problem::Forbidden),
-        (status = 404, response = crate::problem::NotFound),
-        (status = 409, response = crate::problem::Conflict)
+        (status = 409, response = crate::problem::Conflict),
+        crate::problem::ReadErrors
     )
 )]
 #[post("/attendances/{id}/purge")]
@@ -139,13 +135,9 @@ async fn purge(
     responses(
         (status = 200, description = "Moved", body = AttendanceResponse,
             headers(("ETag" = String, description = "The attendance's new version"))),
-        (status = 400, response = crate::problem::BadRequest),
-        (status = 401, response = crate::problem::Unauthorized),
-        (status = 404, response = crate::problem::NotFound),
         (status = 409, response = crate::problem::Conflict),
-        (status = 413, response = crate::problem::PayloadTooLarge),
-        (status = 415, response = crate::problem::UnsupportedMediaType),
-        (status = 422, response = crate::problem::Unprocessable)
+        crate::problem::ReadErrors,
+        crate::problem::BodyErrors
     )
 )]
 #[post("/attendances/{id}/move")]
@@ -175,9 +167,8 @@ async fn move_attendance(
     responses(
         (status = 200, description = "The attendance with the tag", body = AttendanceResponse,
             headers(("ETag" = String, description = "The attendance's version"))),
-        (status = 401, response = crate::problem::Unauthorized),
-        (status = 404, response = crate::problem::NotFound),
-        (status = 409, response = crate::problem::Conflict)
+        (status = 409, response = crate::problem::Conflict),
+        crate::problem::ReadErrors
     )
 )]
 #[put("/attendances/{id}/tags/{tag_id}")]
@@ -204,9 +195,8 @@ async fn attach_tag(
     responses(
         (status = 200, description = "The attendance without the tag", body = AttendanceResponse,
             headers(("ETag" = String, description = "The attendance's version"))),
-        (status = 401, response = crate::problem::Unauthorized),
-        (status = 404, response = crate::problem::NotFound),
-        (status = 409, response = crate::problem::Conflict)
+        (status = 409, response = crate::problem::Conflict),
+        crate::problem::ReadErrors
     )
 )]
 #[delete("/attendances/{id}/tags/{tag_id}")]
@@ -231,9 +221,8 @@ async fn detach_tag(
     responses(
         (status = 200, description = "Previous and next ids", body = Neighbors),
         (status = 400, response = crate::problem::BadRequest),
-        (status = 401, response = crate::problem::Unauthorized),
-        (status = 404, response = crate::problem::NotFound),
-        (status = 422, response = crate::problem::Unprocessable)
+        (status = 422, response = crate::problem::Unprocessable),
+        crate::problem::ReadErrors
     )
 )]
 #[get("/attendances/{id}/neighbors")]
@@ -264,8 +253,7 @@ pub struct PrintQuery {
     responses(
         (status = 200, description = "The printable page", content_type = "text/html", body = String),
         (status = 400, response = crate::problem::BadRequest),
-        (status = 401, response = crate::problem::Unauthorized),
-        (status = 404, response = crate::problem::NotFound)
+        crate::problem::ReadErrors
     )
 )]
 #[get("/attendances/{id}/print")]

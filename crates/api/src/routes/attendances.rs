@@ -43,9 +43,8 @@ pub struct TotalQuery {
     responses(
         (status = 200, description = "A page of attendances", body = Page<AttendanceResponse>),
         (status = 400, response = crate::problem::BadRequest),
-        (status = 401, response = crate::problem::Unauthorized),
-        (status = 404, response = crate::problem::NotFound),
-        (status = 422, response = crate::problem::Unprocessable)
+        (status = 422, response = crate::problem::Unprocessable),
+        crate::problem::ReadErrors
     )
 )]
 #[get("/flows/{id}/attendances")]
@@ -86,13 +85,9 @@ async fn list_attendances(
         (status = 201, description = "Created", body = AttendanceResponse,
             headers(("ETag" = String, description = "The attendance's version"),
                     ("Location" = String, description = "The new attendance's URL"))),
-        (status = 400, response = crate::problem::BadRequest),
-        (status = 401, response = crate::problem::Unauthorized),
-        (status = 404, response = crate::problem::NotFound),
         (status = 409, response = crate::problem::Conflict),
-        (status = 413, response = crate::problem::PayloadTooLarge),
-        (status = 415, response = crate::problem::UnsupportedMediaType),
-        (status = 422, response = crate::problem::Unprocessable)
+        crate::problem::ReadErrors,
+        crate::problem::BodyErrors
     )
 )]
 #[post("/flows/{id}/attendances")]
@@ -118,8 +113,7 @@ async fn create_attendance(
     responses(
         (status = 200, description = "The attendance", body = AttendanceResponse,
             headers(("ETag" = String, description = "The attendance's version"))),
-        (status = 401, response = crate::problem::Unauthorized),
-        (status = 404, response = crate::problem::NotFound)
+        crate::problem::ReadErrors
     )
 )]
 #[get("/attendances/{id}")]
@@ -147,14 +141,10 @@ async fn get_attendance(
     responses(
         (status = 200, description = "Updated", body = AttendanceResponse,
             headers(("ETag" = String, description = "The attendance's new version"))),
-        (status = 400, response = crate::problem::BadRequest),
-        (status = 401, response = crate::problem::Unauthorized),
-        (status = 404, response = crate::problem::NotFound),
         (status = 409, response = crate::problem::Conflict),
         (status = 412, response = crate::problem::PreconditionFailed),
-        (status = 413, response = crate::problem::PayloadTooLarge),
-        (status = 415, response = crate::problem::UnsupportedMediaType),
-        (status = 422, response = crate::problem::Unprocessable)
+        crate::problem::ReadErrors,
+        crate::problem::BodyErrors
     )
 )]
 #[patch("/attendances/{id}")]
@@ -183,9 +173,8 @@ async fn update_attendance(
     responses(
         (status = 200, description = "In the trash", body = AttendanceResponse,
             headers(("ETag" = String, description = "The attendance's new version"))),
-        (status = 401, response = crate::problem::Unauthorized),
-        (status = 404, response = crate::problem::NotFound),
-        (status = 409, response = crate::problem::Conflict)
+        (status = 409, response = crate::problem::Conflict),
+        crate::problem::ReadErrors
     )
 )]
 #[delete("/attendances/{id}")]
@@ -207,8 +196,7 @@ async fn trash_attendance(
     params(("id" = Uuid, Path, description = "Flow id")),
     responses(
         (status = 200, description = "The flow's counts", body = FlowSummary),
-        (status = 401, response = crate::problem::Unauthorized),
-        (status = 404, response = crate::problem::NotFound)
+        crate::problem::ReadErrors
     )
 )]
 #[get("/flows/{id}/summary")]

@@ -26,12 +26,9 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     security(()),
     responses(
         (status = 200, description = "Logged in", body = TokenResponse),
-        (status = 400, response = crate::problem::BadRequest),
         (status = 401, response = crate::problem::Unauthorized),
-        (status = 413, response = crate::problem::PayloadTooLarge),
-        (status = 415, response = crate::problem::UnsupportedMediaType),
-        (status = 422, response = crate::problem::Unprocessable),
-        (status = 429, response = crate::problem::TooManyRequests)
+        (status = 429, response = crate::problem::TooManyRequests),
+        crate::problem::BodyErrors
     )
 )]
 #[post("/auth/login")]
@@ -54,11 +51,8 @@ async fn login(
     security(()),
     responses(
         (status = 200, description = "New tokens", body = TokenResponse),
-        (status = 400, response = crate::problem::BadRequest),
         (status = 401, response = crate::problem::Unauthorized),
-        (status = 413, response = crate::problem::PayloadTooLarge),
-        (status = 415, response = crate::problem::UnsupportedMediaType),
-        (status = 422, response = crate::problem::Unprocessable)
+        crate::problem::BodyErrors
     )
 )]
 #[post("/auth/refresh")]
@@ -116,12 +110,9 @@ async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, 
     responses(
         (status = 200, description = "Updated", body = UserResponse,
             headers(("ETag" = String, description = "The user's new version"))),
-        (status = 400, response = crate::problem::BadRequest),
         (status = 401, response = crate::problem::Unauthorized),
         (status = 412, response = crate::problem::PreconditionFailed),
-        (status = 413, response = crate::problem::PayloadTooLarge),
-        (status = 415, response = crate::problem::UnsupportedMediaType),
-        (status = 422, response = crate::problem::Unprocessable)
+        crate::problem::BodyErrors
     )
 )]
 #[patch("/me")]

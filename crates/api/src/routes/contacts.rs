@@ -102,12 +102,9 @@ async fn list_contacts(
         (status = 201, description = "Created", body = ContactResponse,
             headers(("ETag" = String, description = "The contact's version"),
                     ("Location" = String, description = "The new contact's URL"))),
-        (status = 400, response = crate::problem::BadRequest),
         (status = 401, response = crate::problem::Unauthorized),
         (status = 409, response = crate::problem::Conflict),
-        (status = 413, response = crate::problem::PayloadTooLarge),
-        (status = 415, response = crate::problem::UnsupportedMediaType),
-        (status = 422, response = crate::problem::Unprocessable)
+        crate::problem::BodyErrors
     )
 )]
 #[post("/contacts")]
@@ -132,8 +129,7 @@ async fn create_contact(
     responses(
         (status = 200, description = "The contact", body = ContactResponse,
             headers(("ETag" = String, description = "The contact's version"))),
-        (status = 401, response = crate::problem::Unauthorized),
-        (status = 404, response = crate::problem::NotFound)
+        crate::problem::ReadErrors
     )
 )]
 #[get("/contacts/{id}")]
@@ -160,14 +156,10 @@ async fn get_contact(
     responses(
         (status = 200, description = "Updated", body = ContactResponse,
             headers(("ETag" = String, description = "The contact's new version"))),
-        (status = 400, response = crate::problem::BadRequest),
-        (status = 401, response = crate::problem::Unauthorized),
-        (status = 404, response = crate::problem::NotFound),
         (status = 409, response = crate::problem::Conflict),
         (status = 412, response = crate::problem::PreconditionFailed),
-        (status = 413, response = crate::problem::PayloadTooLarge),
-        (status = 415, response = crate::problem::UnsupportedMediaType),
-        (status = 422, response = crate::problem::Unprocessable)
+        crate::problem::ReadErrors,
+        crate::problem::BodyErrors
     )
 )]
 #[patch("/contacts/{id}")]
@@ -194,9 +186,8 @@ async fn update_contact(
     params(("id" = Uuid, Path, description = "Contact id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, response = crate::problem::Unauthorized),
-        (status = 404, response = crate::problem::NotFound),
-        (status = 409, response = crate::problem::Conflict)
+        (status = 409, response = crate::problem::Conflict),
+        crate::problem::ReadErrors
     )
 )]
 #[delete("/contacts/{id}")]

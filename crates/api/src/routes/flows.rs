@@ -72,13 +72,10 @@ async fn list_flows(
         (status = 201, description = "Created", body = FlowResponse,
             headers(("ETag" = String, description = "The flow's version"),
                     ("Location" = String, description = "The new flow's URL"))),
-        (status = 400, response = crate::problem::BadRequest),
         (status = 401, response = crate::problem::Unauthorized),
         (status = 403, response = crate::problem::Forbidden),
         (status = 409, response = crate::problem::Conflict),
-        (status = 413, response = crate::problem::PayloadTooLarge),
-        (status = 415, response = crate::problem::UnsupportedMediaType),
-        (status = 422, response = crate::problem::Unprocessable)
+        crate::problem::BodyErrors
     )
 )]
 #[post("/flows")]
@@ -103,8 +100,7 @@ async fn create_flow(
     responses(
         (status = 200, description = "The flow", body = FlowResponse,
             headers(("ETag" = String, description = "The flow's version"))),
-        (status = 401, response = crate::problem::Unauthorized),
-        (status = 404, response = crate::problem::NotFound)
+        crate::problem::ReadErrors
     )
 )]
 #[get("/flows/{id}")]
@@ -131,15 +127,11 @@ async fn get_flow(
     responses(
         (status = 200, description = "Updated", body = FlowResponse,
             headers(("ETag" = String, description = "The flow's new version"))),
-        (status = 400, response = crate::problem::BadRequest),
-        (status = 401, response = crate::problem::Unauthorized),
         (status = 403, response = crate::problem::Forbidden),
-        (status = 404, response = crate::problem::NotFound),
         (status = 409, response = crate::problem::Conflict),
         (status = 412, response = crate::problem::PreconditionFailed),
-        (status = 413, response = crate::problem::PayloadTooLarge),
-        (status = 415, response = crate::problem::UnsupportedMediaType),
-        (status = 422, response = crate::problem::Unprocessable)
+        crate::problem::ReadErrors,
+        crate::problem::BodyErrors
     )
 )]
 #[patch("/flows/{id}")]
@@ -164,10 +156,9 @@ async fn update_flow(
     params(("id" = Uuid, Path, description = "Flow id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, response = crate::problem::Unauthorized),
         (status = 403, response = crate::problem::Forbidden),
-        (status = 404, response = crate::problem::NotFound),
-        (status = 409, response = crate::problem::Conflict)
+        (status = 409, response = crate::problem::Conflict),
+        crate::problem::ReadErrors
     )
 )]
 #[delete("/flows/{id}")]
@@ -189,9 +180,8 @@ async fn delete_flow(
     params(("id" = Uuid, Path, description = "Flow id")),
     responses(
         (status = 200, description = "The authorized users", body = AuthorizedUsersResponse),
-        (status = 401, response = crate::problem::Unauthorized),
         (status = 403, response = crate::problem::Forbidden),
-        (status = 404, response = crate::problem::NotFound)
+        crate::problem::ReadErrors
     )
 )]
 #[get("/flows/{id}/authorized-users")]
@@ -214,13 +204,9 @@ async fn get_authorized_users(
     params(("id" = Uuid, Path, description = "Flow id")),
     responses(
         (status = 200, description = "The new set of authorized users", body = AuthorizedUsersResponse),
-        (status = 400, response = crate::problem::BadRequest),
-        (status = 401, response = crate::problem::Unauthorized),
         (status = 403, response = crate::problem::Forbidden),
-        (status = 404, response = crate::problem::NotFound),
-        (status = 413, response = crate::problem::PayloadTooLarge),
-        (status = 415, response = crate::problem::UnsupportedMediaType),
-        (status = 422, response = crate::problem::Unprocessable)
+        crate::problem::ReadErrors,
+        crate::problem::BodyErrors
     )
 )]
 #[put("/flows/{id}/authorized-users")]

@@ -30,8 +30,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     responses(
         (status = 200, description = "A page of interactions", body = Page<InteractionResponse>),
         (status = 400, response = crate::problem::BadRequest),
-        (status = 401, response = crate::problem::Unauthorized),
-        (status = 404, response = crate::problem::NotFound)
+        crate::problem::ReadErrors
     )
 )]
 #[get("/attendances/{id}/interactions")]
@@ -59,13 +58,9 @@ async fn list_interactions(
     params(("id" = Uuid, Path, description = "Attendance id")),
     responses(
         (status = 201, description = "Posted", body = InteractionResponse),
-        (status = 400, response = crate::problem::BadRequest),
-        (status = 401, response = crate::problem::Unauthorized),
-        (status = 404, response = crate::problem::NotFound),
         (status = 409, response = crate::problem::Conflict),
-        (status = 413, response = crate::problem::PayloadTooLarge),
-        (status = 415, response = crate::problem::UnsupportedMediaType),
-        (status = 422, response = crate::problem::Unprocessable)
+        crate::problem::ReadErrors,
+        crate::problem::BodyErrors
     )
 )]
 #[post("/attendances/{id}/interactions")]
@@ -93,8 +88,7 @@ async fn create_interaction(
     responses(
         (status = 200, description = "A page of the timeline", body = Page<TimelineEntry>),
         (status = 400, response = crate::problem::BadRequest),
-        (status = 401, response = crate::problem::Unauthorized),
-        (status = 404, response = crate::problem::NotFound)
+        crate::problem::ReadErrors
     )
 )]
 #[get("/attendances/{id}/timeline")]
@@ -120,8 +114,7 @@ async fn timeline(
     params(("id" = Uuid, Path, description = "Flow id")),
     responses(
         (status = 200, description = "The columns", body = ColumnPreferences),
-        (status = 401, response = crate::problem::Unauthorized),
-        (status = 404, response = crate::problem::NotFound)
+        crate::problem::ReadErrors
     )
 )]
 #[get("/me/preferences/flows/{id}")]
@@ -143,12 +136,8 @@ async fn get_preferences(
     params(("id" = Uuid, Path, description = "Flow id")),
     responses(
         (status = 200, description = "Saved", body = ColumnPreferences),
-        (status = 400, response = crate::problem::BadRequest),
-        (status = 401, response = crate::problem::Unauthorized),
-        (status = 404, response = crate::problem::NotFound),
-        (status = 413, response = crate::problem::PayloadTooLarge),
-        (status = 415, response = crate::problem::UnsupportedMediaType),
-        (status = 422, response = crate::problem::Unprocessable)
+        crate::problem::ReadErrors,
+        crate::problem::BodyErrors
     )
 )]
 #[put("/me/preferences/flows/{id}")]

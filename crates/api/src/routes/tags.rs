@@ -29,8 +29,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     params(("id" = Uuid, Path, description = "Flow id")),
     responses(
         (status = 200, description = "The flow's tags, ALL first", body = TagListResponse),
-        (status = 401, response = crate::problem::Unauthorized),
-        (status = 404, response = crate::problem::NotFound)
+        crate::problem::ReadErrors
     )
 )]
 #[get("/flows/{id}/tags")]
@@ -54,13 +53,9 @@ async fn list_tags(
     responses(
         (status = 201, description = "Created", body = TagResponse,
             headers(("ETag" = String, description = "The tag's version"))),
-        (status = 400, response = crate::problem::BadRequest),
-        (status = 401, response = crate::problem::Unauthorized),
-        (status = 404, response = crate::problem::NotFound),
         (status = 409, response = crate::problem::Conflict),
-        (status = 413, response = crate::problem::PayloadTooLarge),
-        (status = 415, response = crate::problem::UnsupportedMediaType),
-        (status = 422, response = crate::problem::Unprocessable)
+        crate::problem::ReadErrors,
+        crate::problem::BodyErrors
     )
 )]
 #[post("/flows/{id}/tags")]
@@ -93,14 +88,10 @@ async fn create_tag(
     responses(
         (status = 200, description = "Updated", body = TagResponse,
             headers(("ETag" = String, description = "The tag's new version"))),
-        (status = 400, response = crate::problem::BadRequest),
-        (status = 401, response = crate::problem::Unauthorized),
-        (status = 404, response = crate::problem::NotFound),
         (status = 409, response = crate::problem::Conflict),
         (status = 412, response = crate::problem::PreconditionFailed),
-        (status = 413, response = crate::problem::PayloadTooLarge),
-        (status = 415, response = crate::problem::UnsupportedMediaType),
-        (status = 422, response = crate::problem::Unprocessable)
+        crate::problem::ReadErrors,
+        crate::problem::BodyErrors
     )
 )]
 #[patch("/flows/{id}/tags/{tag_id}")]
@@ -131,9 +122,8 @@ async fn update_tag(
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, response = crate::problem::Unauthorized),
-        (status = 404, response = crate::problem::NotFound),
-        (status = 409, response = crate::problem::Conflict)
+        (status = 409, response = crate::problem::Conflict),
+        crate::problem::ReadErrors
     )
 )]
 #[delete("/flows/{id}/tags/{tag_id}")]
@@ -157,12 +147,8 @@ async fn delete_tag(
     params(("id" = Uuid, Path, description = "Flow id")),
     responses(
         (status = 200, description = "The flow's tags in their new order, ALL first", body = TagListResponse),
-        (status = 400, response = crate::problem::BadRequest),
-        (status = 401, response = crate::problem::Unauthorized),
-        (status = 404, response = crate::problem::NotFound),
-        (status = 413, response = crate::problem::PayloadTooLarge),
-        (status = 415, response = crate::problem::UnsupportedMediaType),
-        (status = 422, response = crate::problem::Unprocessable)
+        crate::problem::ReadErrors,
+        crate::problem::BodyErrors
     )
 )]
 #[put("/flows/{id}/tags/order")]

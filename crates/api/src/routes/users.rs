@@ -59,13 +59,10 @@ async fn list_users(
         (status = 201, description = "Created", body = UserResponse,
             headers(("ETag" = String, description = "The user's version"),
                     ("Location" = String, description = "The new user's URL"))),
-        (status = 400, response = crate::problem::BadRequest),
         (status = 401, response = crate::problem::Unauthorized),
         (status = 403, response = crate::problem::Forbidden),
         (status = 409, response = crate::problem::Conflict),
-        (status = 413, response = crate::problem::PayloadTooLarge),
-        (status = 415, response = crate::problem::UnsupportedMediaType),
-        (status = 422, response = crate::problem::Unprocessable)
+        crate::problem::BodyErrors
     )
 )]
 #[post("/users")]
@@ -90,9 +87,8 @@ async fn create_user(
     responses(
         (status = 200, description = "The user", body = UserResponse,
             headers(("ETag" = String, description = "The user's version"))),
-        (status = 401, response = crate::problem::Unauthorized),
         (status = 403, response = crate::problem::Forbidden),
-        (status = 404, response = crate::problem::NotFound)
+        crate::problem::ReadErrors
     )
 )]
 #[get("/users/{id}")]
@@ -120,15 +116,11 @@ async fn get_user(
     responses(
         (status = 200, description = "Updated", body = UserResponse,
             headers(("ETag" = String, description = "The user's new version"))),
-        (status = 400, response = crate::problem::BadRequest),
-        (status = 401, response = crate::problem::Unauthorized),
         (status = 403, response = crate::problem::Forbidden),
-        (status = 404, response = crate::problem::NotFound),
         (status = 409, response = crate::problem::Conflict),
         (status = 412, response = crate::problem::PreconditionFailed),
-        (status = 413, response = crate::problem::PayloadTooLarge),
-        (status = 415, response = crate::problem::UnsupportedMediaType),
-        (status = 422, response = crate::problem::Unprocessable)
+        crate::problem::ReadErrors,
+        crate::problem::BodyErrors
     )
 )]
 #[patch("/users/{id}")]
@@ -157,10 +149,9 @@ async fn update_user(
     responses(
         (status = 200, description = "The user has history and was deactivated", body = UserRemoval),
         (status = 204, description = "Deleted"),
-        (status = 401, response = crate::problem::Unauthorized),
         (status = 403, response = crate::problem::Forbidden),
-        (status = 404, response = crate::problem::NotFound),
-        (status = 409, response = crate::problem::Conflict)
+        (status = 409, response = crate::problem::Conflict),
+        crate::problem::ReadErrors
     )
 )]
 #[delete("/users/{id}")]
