@@ -11,6 +11,7 @@ use crm_auth::AuthService;
 use crm_contacts::ContactService;
 use crm_core::Code;
 use crm_flows::FlowService;
+use crm_sales::SaleService;
 use crm_tags::TagService;
 use sea_orm::DatabaseConnection;
 use utoipa_actix_web::AppExt;
@@ -29,6 +30,7 @@ pub struct AppState {
     pub contacts: ContactService,
     pub tags: TagService,
     pub attendances: AttendanceService,
+    pub sales: SaleService,
 }
 
 impl AppState {
@@ -38,6 +40,7 @@ impl AppState {
             contacts: ContactService::new(db.clone()),
             tags: TagService::new(db.clone()),
             attendances: AttendanceService::new(db.clone()),
+            sales: SaleService::new(db.clone()),
             auth,
             db,
         }
@@ -55,7 +58,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .configure(routes::tags::configure)
             .configure(routes::attendances::configure)
             .configure(routes::attendance_actions::configure)
-            .configure(routes::interactions::configure),
+            .configure(routes::interactions::configure)
+            .configure(routes::sales::configure),
     );
 }
 

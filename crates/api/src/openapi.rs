@@ -47,6 +47,7 @@ authorized for answers 404 on every route inside it.",
         (name = "tags", description = "Tags of a flow: colour and order, after the fixed virtual ALL tag"),
         (name = "attendances", description = "Attendances (deals, tickets) of a flow: list, search, archive, trash, move, print"),
         (name = "interactions", description = "Notes on an attendance and its timeline"),
+        (name = "sales", description = "Quotes and sales with versions, approval and NF-e data"),
         (name = "health", description = "Liveness and readiness probes"),
     )
 )]

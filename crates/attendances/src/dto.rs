@@ -268,6 +268,19 @@ pub struct FlowSummary {
     pub by_status: Vec<StatusCount>,
     /// The ALL tag first, then every tag of the flow in order, zeros included.
     pub by_tag: Vec<TagCount>,
+    /// Quotes awaiting approval (on attendances not in the trash): what the flow has "a receber".
+    pub receivable: Receivable,
+}
+
+/// The sum of the current totals of the flow's quotes awaiting approval.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Receivable {
+    #[schema(example = "15230.50")]
+    pub amount: String,
+    #[schema(example = "BRL")]
+    pub currency: String,
+    /// How many quotes.
+    pub count: u64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

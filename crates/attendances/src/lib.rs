@@ -14,4 +14,6 @@ pub mod service;
 
 pub use error::AttendanceError;
 pub use listing::DEFAULT_COLUMNS;
+pub use repo::{next_counter, record_event};
 pub use service::AttendanceService;
+pub use service::load as load_visible;

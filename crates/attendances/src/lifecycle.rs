@@ -174,6 +174,7 @@ impl AttendanceService {
             repo::attach_tag(&txn, id, target_tag.id, now).await?;
             moved_tags.push(target_tag.name);
         }
+        repo::move_orders(&txn, id, target.id).await?;
         let mut row = current.clone();
         row.flow_id = target.id;
         let row = save(&txn, row, current.version, now).await?;

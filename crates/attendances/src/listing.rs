@@ -6,8 +6,8 @@ use crm_core::{Actor, FieldErrors, Page};
 use uuid::Uuid;
 
 use crate::dto::{
-    Column, ColumnPreferences, DueFilter, FlowSummary, ListParams, Neighbors, SortParam,
-    StatusCount, TagCount,
+    Column, ColumnPreferences, DueFilter, FlowSummary, ListParams, Neighbors, Receivable,
+    SortParam, StatusCount, TagCount,
 };
 use crate::model::{Search, Status, View};
 use crate::repo::{self, Filter, Position, SortKey, Window};
@@ -113,6 +113,7 @@ impl AttendanceService {
         let by_status = repo::count_by_status(&self.db, flow.id).await?;
         let by_tag = repo::count_by_tag(&self.db, flow.id).await?;
         let tags = repo::flow_tags(&self.db, flow.id).await?;
+        let (quotes, receivable_cents) = repo::receivable(&self.db, flow.id).await?;
         let count = |n: i64| u64::try_from(n).unwrap_or(0);
         let total: u64 = by_status.iter().map(|(_, n)| count(*n)).sum();
         let mut tag_counts = vec![TagCount {
@@ -146,6 +147,11 @@ impl AttendanceService {
                 })
                 .collect(),
             by_tag: tag_counts,
+            receivable: Receivable {
+                amount: crm_core::Money::from_cents(receivable_cents).to_decimal_string(),
+                currency: "BRL".to_owned(),
+                count: count(quotes),
+            },
         })
     }
 

@@ -61,7 +61,7 @@ impl AttendanceService {
         let row = attendances::Model {
             id: crm_core::id::new_id(),
             flow_id: flow.id,
-            reference: repo::next_reference(&txn).await?,
+            reference: repo::next_counter(&txn, "attendance_reference").await?,
             title_key: crm_core::text::search_key(&title),
             search_key: search_key(&title, &contact.name),
             title,
@@ -193,7 +193,7 @@ impl AttendanceService {
 }
 
 /// The attendance and its flow, if the caller may see the flow; 404 otherwise.
-pub(crate) async fn load(
+pub async fn load(
     db: &impl ConnectionTrait,
     actor: &Actor,
     id: Uuid,

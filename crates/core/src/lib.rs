@@ -8,6 +8,7 @@ pub mod id;
 pub mod money;
 pub mod page;
 pub mod patch;
+pub mod pricing;
 pub mod text;
 pub mod time;
 

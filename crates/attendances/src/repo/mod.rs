@@ -21,21 +21,22 @@ pub async fn by_id(
     attendances::Entity::find_by_id(id).one(db).await
 }
 
-/// The next reference number. The counter row is locked by this transaction until it ends, so
-/// concurrent creations get distinct, increasing numbers on both databases.
-pub async fn next_reference(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
+/// The next value of a named counter (`attendance_reference`, `quote_code`, …). The counter row
+/// stays locked by this transaction until it ends, so concurrent writers get distinct, increasing
+/// numbers on both databases, and a rollback leaves no gap.
+pub async fn next_counter(db: &impl ConnectionTrait, name: &str) -> Result<i64, DbErr> {
     counters::Entity::update_many()
         .col_expr(
             counters::Column::Value,
             Expr::col(counters::Column::Value).add(1),
         )
-        .filter(counters::Column::Name.eq("attendance_reference"))
+        .filter(counters::Column::Name.eq(name))
         .exec(db)
         .await?;
-    let counter = counters::Entity::find_by_id("attendance_reference".to_owned())
+    let counter = counters::Entity::find_by_id(name.to_owned())
         .one(db)
         .await?
-        .ok_or_else(|| DbErr::RecordNotFound("counter attendance_reference".to_owned()))?;
+        .ok_or_else(|| DbErr::RecordNotFound(format!("counter {name}")))?;
     Ok(counter.value)
 }
 
@@ -197,4 +198,50 @@ pub async fn flow_tags(
         .order_by_asc(crm_entity::tags::Column::Position)
         .all(db)
         .await
+}
+
+/// Sales and purchases keep a copy of their attendance's flow (for lists and the receivable);
+/// a move carries them along in the same transaction.
+pub async fn move_orders(
+    db: &impl ConnectionTrait,
+    attendance_id: Uuid,
+    flow_id: Uuid,
+) -> Result<(), DbErr> {
+    use crm_entity::{purchases, sales};
+    sales::Entity::update_many()
+        .col_expr(sales::Column::FlowId, Expr::value(flow_id))
+        .filter(sales::Column::AttendanceId.eq(attendance_id))
+        .exec(db)
+        .await?;
+    purchases::Entity::update_many()
+        .col_expr(purchases::Column::FlowId, Expr::value(flow_id))
+        .filter(purchases::Column::AttendanceId.eq(attendance_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Quotes awaiting approval in a flow, on attendances not in the trash: how many, and the sum of
+/// their current totals in centavos.
+pub async fn receivable(db: &impl ConnectionTrait, flow_id: Uuid) -> Result<(i64, i64), DbErr> {
+    use crm_entity::sales;
+    use sea_orm::QuerySelect;
+    let not_trashed = sea_orm::sea_query::Query::select()
+        .column(attendances::Column::Id)
+        .from(attendances::Entity)
+        .and_where(attendances::Column::FlowId.eq(flow_id))
+        .and_where(attendances::Column::View.ne(crate::model::View::Trash.as_str()))
+        .to_owned();
+    let row: Option<(i64, Option<i64>)> = sales::Entity::find()
+        .select_only()
+        .column_as(sales::Column::Id.count(), "count")
+        // PostgreSQL sums BIGINT into NUMERIC; the cast keeps one integer type on both databases.
+        .column_as(Expr::cust("CAST(SUM(total_cents) AS BIGINT)"), "sum")
+        .filter(sales::Column::FlowId.eq(flow_id))
+        .filter(sales::Column::Status.eq("awaiting_approval"))
+        .filter(sales::Column::AttendanceId.in_subquery(not_trashed))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(row.map_or((0, 0), |(count, sum)| (count, sum.unwrap_or(0))))
 }

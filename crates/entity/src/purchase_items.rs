@@ -1,0 +1,26 @@
+use sea_orm::entity::prelude::*;
+
+/// One line of an order. Decimals are the exact strings they were validated as.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "purchase_items")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub purchase_id: Uuid,
+    pub position: i32,
+    pub description: String,
+    pub product_code: Option<String>,
+    pub quantity: String,
+    pub unit: String,
+    pub unit_price: String,
+    /// The line discount as entered, JSON.
+    pub discount: Option<String>,
+    pub gross_cents: i64,
+    pub discount_cents: i64,
+    pub total_cents: i64,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
