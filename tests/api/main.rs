@@ -10,3 +10,4 @@ mod errors;
 mod flows;
 mod tags;
 mod users;
+mod reports;

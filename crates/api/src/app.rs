@@ -11,6 +11,7 @@ use crm_auth::AuthService;
 use crm_contacts::ContactService;
 use crm_core::Code;
 use crm_flows::FlowService;
+use crm_reports::ReportService;
 use crm_sales::SaleService;
 use crm_tags::TagService;
 use sea_orm::DatabaseConnection;
@@ -31,6 +32,7 @@ pub struct AppState {
     pub tags: TagService,
     pub attendances: AttendanceService,
     pub sales: SaleService,
+    pub reports: ReportService,
 }
 
 impl AppState {
@@ -41,6 +43,7 @@ impl AppState {
             tags: TagService::new(db.clone()),
             attendances: AttendanceService::new(db.clone()),
             sales: SaleService::new(db.clone()),
+            reports: ReportService::new(db.clone()),
             auth,
             db,
         }
@@ -59,7 +62,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .configure(routes::attendances::configure)
             .configure(routes::attendance_actions::configure)
             .configure(routes::interactions::configure)
-            .configure(routes::sales::configure),
+            .configure(routes::sales::configure)
+            .configure(routes::reports::configure),
     );
 }
 

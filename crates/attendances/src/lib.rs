@@ -10,6 +10,7 @@ pub mod model;
 mod notes;
 pub mod print;
 mod repo;
+pub mod selection;
 pub mod service;
 
 pub use error::AttendanceError;

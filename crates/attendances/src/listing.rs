@@ -202,7 +202,7 @@ impl AttendanceService {
     }
 }
 
-fn filter(flow_id: Uuid, params: &ListParams) -> Result<Filter, AttendanceError> {
+pub(crate) fn filter(flow_id: Uuid, params: &ListParams) -> Result<Filter, AttendanceError> {
     let q = params.q.as_deref().unwrap_or_default();
     if q.chars().count() > 200 {
         return Err(
@@ -219,7 +219,7 @@ fn filter(flow_id: Uuid, params: &ListParams) -> Result<Filter, AttendanceError>
     })
 }
 
-fn sort(param: Option<SortParam>) -> (SortKey, Direction) {
+pub(crate) fn sort(param: Option<SortParam>) -> (SortKey, Direction) {
     use Direction::{Asc, Desc};
     match param.unwrap_or(SortParam::UpdatedAtDesc) {
         SortParam::Status => (SortKey::Status, Asc),

@@ -114,31 +114,16 @@ fn interactions_html(page: &mut String, interactions: &[InteractionRow]) {
 }
 
 fn contact_fields(contact: &contacts::Model) -> Vec<(&'static str, String)> {
-    let document = contact.document.as_deref().map(|d| {
-        crm_contacts::model::Document::parse("document", d)
-            .map(|d| d.formatted())
-            .unwrap_or_else(|_| d.to_owned())
-    });
-    let address = [
-        contact.street.as_deref(),
-        contact.number.as_deref(),
-        contact.complement.as_deref(),
-        contact.district.as_deref(),
-        contact.city.as_deref(),
-        contact.state.as_deref(),
-        contact.postal_code.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(", ");
     [
         ("Nome", Some(contact.name.clone())),
-        ("CPF/CNPJ", document),
+        (
+            "CPF/CNPJ",
+            crm_contacts::service::document_formatted(contact),
+        ),
         ("E-mail", contact.email.clone()),
         ("Telefone", contact.phone.clone()),
         ("Empresa", contact.company.clone()),
-        ("Endereço", (!address.is_empty()).then_some(address)),
+        ("Endereço", crm_contacts::service::address_line(contact)),
     ]
     .into_iter()
     .filter_map(|(label, value)| value.map(|v| (label, v)))

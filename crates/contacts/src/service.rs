@@ -300,3 +300,31 @@ pub fn to_response(row: contacts::Model) -> ContactResponse {
         updated_at: row.updated_at,
     }
 }
+
+/// The address on one line: street, number, complement, district, city, UF and CEP, as far as
+/// they are known.
+pub fn address_line(row: &contacts::Model) -> Option<String> {
+    let line = [
+        row.street.as_deref(),
+        row.number.as_deref(),
+        row.complement.as_deref(),
+        row.district.as_deref(),
+        row.city.as_deref(),
+        row.state.as_deref(),
+        row.postal_code.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ");
+    (!line.is_empty()).then_some(line)
+}
+
+/// The CPF/CNPJ with its usual punctuation.
+pub fn document_formatted(row: &contacts::Model) -> Option<String> {
+    row.document.as_deref().map(|d| {
+        Document::parse("document", d)
+            .map(|d| d.formatted())
+            .unwrap_or_else(|_| d.to_owned())
+    })
+}

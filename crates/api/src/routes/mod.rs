@@ -8,6 +8,7 @@ pub mod contacts;
 pub mod flows;
 pub mod health;
 pub mod interactions;
+pub mod reports;
 pub mod sales;
 pub mod tags;
 pub mod users;

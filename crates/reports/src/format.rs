@@ -1,0 +1,230 @@
+//! Writing report rows as CSV (RFC 4180), readable text blocks or JSON. Pure functions over
+//! [`ContactDataRow`]s, so the exact output is unit-tested.
+
+use chrono::{DateTime, Utc};
+
+use crate::dto::{ContactDataRow, Delimiter};
+
+/// The CSV columns, in order.
+pub const CSV_HEADER: [&str; 16] = [
+    "reference",
+    "title",
+    "status",
+    "value",
+    "created_at",
+    "updated_at",
+    "due_at",
+    "contact_name",
+    "contact_document",
+    "contact_email",
+    "contact_phone",
+    "contact_company",
+    "contact_address",
+    "first_interaction_at",
+    "first_interaction_author",
+    "first_interaction",
+];
+
+/// The UTF-8 byte-order mark some spreadsheet programs need to read accents right.
+pub const BOM: &str = "\u{feff}";
+
+pub fn csv_header(delimiter: Delimiter) -> String {
+    csv_line(CSV_HEADER.iter().map(|s| (*s).to_owned()), delimiter)
+}
+
+pub fn csv_row(row: &ContactDataRow, delimiter: Delimiter) -> String {
+    let a = &row.attendance;
+    let c = &row.contact;
+    let first = row.first_interaction.as_ref();
+    let fields = [
+        a.reference.to_string(),
+        a.title.clone(),
+        status_name(&a.status),
+        a.value.clone(),
+        iso(a.created_at),
+        iso(a.updated_at),
+        a.due_at.map(iso).unwrap_or_default(),
+        c.name.clone(),
+        c.document.clone().unwrap_or_default(),
+        c.email.clone().unwrap_or_default(),
+        c.phone.clone().unwrap_or_default(),
+        c.company.clone().unwrap_or_default(),
+        c.address.clone().unwrap_or_default(),
+        first.map(|f| iso(f.created_at)).unwrap_or_default(),
+        first.map(|f| f.author.clone()).unwrap_or_default(),
+        first.map(|f| f.body.clone()).unwrap_or_default(),
+    ];
+    csv_line(fields.into_iter(), delimiter)
+}
+
+/// One CSV record ending in CRLF; a field is quoted when it holds the delimiter, a quote, CR or
+/// LF, and its quotes are doubled (RFC 4180 §2).
+fn csv_line(fields: impl Iterator<Item = String>, delimiter: Delimiter) -> String {
+    let separator = match delimiter {
+        Delimiter::Comma => ',',
+        Delimiter::Semicolon => ';',
+    };
+    let mut line = String::new();
+    for (index, field) in fields.enumerate() {
+        if index > 0 {
+            line.push(separator);
+        }
+        if field.contains([separator, '"', '\r', '\n']) {
+            line.push('"');
+            line.push_str(&field.replace('"', "\"\""));
+            line.push('"');
+        } else {
+            line.push_str(&field);
+        }
+    }
+    line.push_str("\r\n");
+    line
+}
+
+/// One readable block per attendance, separated by a blank line.
+pub fn text_block(row: &ContactDataRow) -> String {
+    let a = &row.attendance;
+    let c = &row.contact;
+    let mut lines = vec![
+        format!("Atendimento #{} — {}", a.reference, a.title),
+        format!(
+            "Situação: {} | Valor: R$ {}",
+            status_label(&a.status),
+            a.value
+        ),
+        format!(
+            "Criado em: {} | Atualizado em: {}",
+            local(a.created_at),
+            local(a.updated_at)
+        ),
+    ];
+    if let Some(due) = a.due_at {
+        lines.push(format!("Vencimento: {}", local(due)));
+    }
+    lines.push(format!("Contato: {}", c.name));
+    for (label, value) in [
+        ("CPF/CNPJ", &c.document),
+        ("E-mail", &c.email),
+        ("Telefone", &c.phone),
+        ("Empresa", &c.company),
+        ("Endereço", &c.address),
+    ] {
+        if let Some(value) = value {
+            lines.push(format!("{label}: {value}"));
+        }
+    }
+    match &row.first_interaction {
+        Some(first) => {
+            lines.push(format!(
+                "Primeira interação ({}, {}):",
+                local(first.created_at),
+                first.author
+            ));
+            lines.push(first.body.clone());
+        }
+        None => lines.push("Primeira interação: —".to_owned()),
+    }
+    let mut block = lines.join("\n");
+    block.push_str("\n\n");
+    block
+}
+
+fn iso(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn local(at: DateTime<Utc>) -> String {
+    at.with_timezone(&crm_attendances::model::business_offset())
+        .format("%d/%m/%Y %H:%M")
+        .to_string()
+}
+
+fn status_name(status: &crm_attendances::model::Status) -> String {
+    status.as_str().to_owned()
+}
+
+fn status_label(status: &crm_attendances::model::Status) -> &'static str {
+    use crm_attendances::model::Status;
+    match status {
+        Status::Open => "Aberto",
+        Status::InProgress => "Em andamento",
+        Status::Won => "Ganho",
+        Status::Lost => "Perdido",
+        Status::Closed => "Encerrado",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dto::{AttendancePart, ContactPart, FirstInteraction};
+    use crm_attendances::model::Status;
+
+    fn fixture() -> ContactDataRow {
+        let at = "2026-11-27T17:05:00Z".parse().unwrap();
+        ContactDataRow {
+            attendance: AttendancePart {
+                id: uuid::Uuid::nil(),
+                reference: 1042,
+                title: "Orçamento \"urgente\", 30 cadeiras".to_owned(),
+                status: Status::InProgress,
+                value: "4500.50".to_owned(),
+                due_at: None,
+                created_at: at,
+                updated_at: at,
+            },
+            contact: ContactPart {
+                name: "João da Conceição".to_owned(),
+                document: Some("529.982.247-25".to_owned()),
+                email: Some("joao@example.com".to_owned()),
+                phone: None,
+                company: Some("Pão; Açúcar & Cia".to_owned()),
+                address: None,
+            },
+            first_interaction: Some(FirstInteraction {
+                created_at: at,
+                author: "Maria".to_owned(),
+                body: "Ligou pedindo\r\nprazo".to_owned(),
+            }),
+        }
+    }
+
+    #[test]
+    fn csv_quotes_what_needs_quoting_and_ends_records_with_crlf() {
+        let row = csv_row(&fixture(), Delimiter::Comma);
+        assert_eq!(
+            row,
+            "1042,\"Orçamento \"\"urgente\"\", 30 cadeiras\",in_progress,4500.50,\
+             2026-11-27T17:05:00Z,2026-11-27T17:05:00Z,,João da Conceição,529.982.247-25,\
+             joao@example.com,,Pão; Açúcar & Cia,,2026-11-27T17:05:00Z,Maria,\
+             \"Ligou pedindo\r\nprazo\"\r\n"
+        );
+        let semicolon = csv_row(&fixture(), Delimiter::Semicolon);
+        assert!(semicolon.contains(";\"Pão; Açúcar & Cia\";"), "{semicolon}");
+        assert!(semicolon.contains(";\"Orçamento \"\"urgente\"\", 30 cadeiras\";"));
+    }
+
+    #[test]
+    fn text_blocks_read_like_the_old_screen() {
+        assert_eq!(
+            text_block(&fixture()),
+            "Atendimento #1042 — Orçamento \"urgente\", 30 cadeiras\n\
+             Situação: Em andamento | Valor: R$ 4500.50\n\
+             Criado em: 27/11/2026 14:05 | Atualizado em: 27/11/2026 14:05\n\
+             Contato: João da Conceição\n\
+             CPF/CNPJ: 529.982.247-25\n\
+             E-mail: joao@example.com\n\
+             Empresa: Pão; Açúcar & Cia\n\
+             Primeira interação (27/11/2026 14:05, Maria):\n\
+             Ligou pedindo\r\nprazo\n\n"
+        );
+    }
+
+    #[test]
+    fn the_header_names_every_column() {
+        assert_eq!(
+            csv_header(Delimiter::Comma).matches(',').count(),
+            CSV_HEADER.len() - 1
+        );
+    }
+}
