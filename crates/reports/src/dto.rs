@@ -58,7 +58,7 @@ pub struct ContactDataRequest {
 pub struct ContactDataRow {
     pub attendance: AttendancePart,
     pub contact: ContactPart,
-    pub first_interaction: Option<FirstInteraction>,
+    pub first_interaction: Option<ReportInteraction>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -87,7 +87,7 @@ pub struct ContactPart {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct FirstInteraction {
+pub struct ReportInteraction {
     pub created_at: DateTime<Utc>,
     pub author: String,
     pub body: String,

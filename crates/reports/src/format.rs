@@ -157,7 +157,7 @@ fn status_label(status: &crm_attendances::model::Status) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dto::{AttendancePart, ContactPart, FirstInteraction};
+    use crate::dto::{AttendancePart, ContactPart, ReportInteraction};
     use crm_attendances::model::Status;
 
     fn fixture() -> ContactDataRow {
@@ -181,7 +181,7 @@ mod tests {
                 company: Some("Pão; Açúcar & Cia".to_owned()),
                 address: None,
             },
-            first_interaction: Some(FirstInteraction {
+            first_interaction: Some(ReportInteraction {
                 created_at: at,
                 author: "Maria".to_owned(),
                 body: "Ligou pedindo\r\nprazo".to_owned(),

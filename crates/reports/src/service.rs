@@ -14,7 +14,7 @@ use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use crate::dto::{
-    AttendancePart, ContactDataRequest, ContactDataRow, ContactPart, Delimiter, FirstInteraction,
+    AttendancePart, ContactDataRequest, ContactDataRow, ContactPart, Delimiter, ReportInteraction,
     ReportFormat,
 };
 use crate::{ReportError, format, repo};
@@ -260,7 +260,7 @@ impl Writer {
                 let first = firsts
                     .iter()
                     .find(|(interaction, _)| interaction.attendance_id == attendance.id)
-                    .map(|(interaction, author)| FirstInteraction {
+                    .map(|(interaction, author)| ReportInteraction {
                         created_at: interaction.created_at,
                         author: author.clone(),
                         body: interaction.body.clone(),
