@@ -88,12 +88,10 @@ openapi: ## regenerate openapi/openapi.json from the code
 contract-test: $(VENV_STAMP) ## schemathesis against the committed document on a fresh server
 	SCHEMATHESIS="$(CURDIR)/$(TOOLS_VENV)/bin/schemathesis" bash scripts/contract-test.sh
 
-bench: ## load scenarios (bench/run.sh)
-	@if [ -f bench/run.sh ]; then \
-		bash bench/run.sh; \
-	else \
-		echo "No benchmarks yet: bench/run.sh arrives with the attendances issue (DESIGN §8)."; \
-	fi
+# PostgreSQL only; sizes and durations from BENCH_* variables (bench/run.sh), e.g. a quick run:
+# BENCH_ATTENDANCES=100000 BENCH_CONTACTS=20000 BENCH_DURATION=10 make bench
+bench: pg-check ## load scenarios: seed crm_bench, wrk + pgbench floor (bench/run.sh, bench/RESULTS.md)
+	bash bench/run.sh
 
 docker-lint: $(VENV_STAMP) ## hadolint on the Dockerfile
 	$(TOOLS_VENV)/bin/hadolint Dockerfile

@@ -32,6 +32,28 @@ enum Command {
     },
     /// Prints the OpenAPI document.
     Openapi,
+    /// Fills an empty PostgreSQL database with the benchmark data set (bench/, DESIGN §8).
+    SeedBench {
+        #[arg(long, default_value_t = 20)]
+        flows: u32,
+        #[arg(long, default_value_t = 200_000)]
+        contacts: u64,
+        #[arg(long, default_value_t = 1_000_000)]
+        attendances: u64,
+        #[arg(long, default_value_t = 3)]
+        interactions_per_attendance: u32,
+        /// Members besides the admin, each authorized on --member-flows flows.
+        #[arg(long, default_value_t = 5)]
+        members: u32,
+        #[arg(long, default_value_t = 5)]
+        member_flows: u32,
+        /// Seed of the pseudo-random generator: the same seed gives the same data.
+        #[arg(long, default_value_t = 20261128)]
+        seed: u64,
+        /// Password of every created user (printed at the end; it is a benchmark database).
+        #[arg(long, env = "BENCH_PASSWORD", default_value = "bench-password-2026")]
+        password: String,
+    },
 }
 
 #[tokio::main]
@@ -89,6 +111,28 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
             if let Some(generated) = generated {
                 println!("password: {generated}");
             }
+        }
+        Command::SeedBench {
+            flows,
+            contacts,
+            attendances,
+            interactions_per_attendance,
+            members,
+            member_flows,
+            seed,
+            password,
+        } => {
+            let options = crm::seed::SeedOptions {
+                flows,
+                contacts,
+                attendances,
+                interactions_per_attendance,
+                members,
+                member_flows,
+                seed,
+                password,
+            };
+            crm::seed::run(&settings, &options).await?;
         }
         Command::Openapi => {}
     }

@@ -6,16 +6,19 @@ use std::path::Path;
 
 use config::{Config, Environment, File, FileFormat};
 use crm_auth::AuthSettings;
+use crm_mail::MailSettings;
 use serde::Deserialize;
 
 const DEFAULTS: &str = include_str!("../config/default.toml");
 const SECRET_FILE: &str = "crm-secret.key";
+const MAIL_KEY_FILE: &str = "crm-mail.key";
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Settings {
     pub server: ServerSettings,
     pub database: DatabaseSettings,
     pub auth: AuthSettings,
+    pub mail: MailSettings,
     pub log: LogSettings,
 }
 
@@ -89,6 +92,25 @@ impl Settings {
         );
         write_private(path, &secret)?;
         self.auth.jwt_secret = secret;
+        Ok(())
+    }
+
+    /// Fills an empty `mail.secret_key` from `crm-mail.key`, creating it (mode 0600) with a
+    /// random key on first start, so stored mailbox passwords stay readable across restarts.
+    pub fn ensure_mail_key(&mut self) -> std::io::Result<()> {
+        if !self.mail.secret_key.trim().is_empty() {
+            return Ok(());
+        }
+        let path = Path::new(MAIL_KEY_FILE);
+        if let Ok(existing) = std::fs::read_to_string(path)
+            && !existing.trim().is_empty()
+        {
+            self.mail.secret_key = existing.trim().to_owned();
+            return Ok(());
+        }
+        let key = crm_mail::crypto::generate_key().map_err(std::io::Error::other)?;
+        write_private(path, &key)?;
+        self.mail.secret_key = key;
         Ok(())
     }
 }

@@ -8,6 +8,7 @@ use actix_web::{HttpServer, web};
 use crm_api::AppState;
 use crm_api::fallback::RouteTable;
 use crm_auth::AuthService;
+use crm_mail::{MailService, Sender};
 use crm_migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
@@ -21,6 +22,8 @@ pub enum StartupError {
     Auth(#[from] crm_auth::AuthError),
     #[error("io: {0}")]
     Io(#[from] std::io::Error),
+    #[error("mail: {0}")]
+    Mail(#[from] crm_mail::MailError),
 }
 
 pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, sea_orm::DbErr> {
@@ -50,12 +53,16 @@ pub struct Bootstrap {
 pub struct Application {
     port: u16,
     server: Server,
+    /// Stops the background mail sender when the server stops.
+    stop_sender: tokio::sync::watch::Sender<bool>,
+    sender: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
     /// Connects, migrates, creates the first admin if the database is empty and binds the
     /// listener (port 0 picks a free one; see [`Application::port`]).
-    pub async fn build(settings: Settings, bootstrap: Bootstrap) -> Result<Self, StartupError> {
+    pub async fn build(mut settings: Settings, bootstrap: Bootstrap) -> Result<Self, StartupError> {
+        settings.ensure_mail_key()?;
         let db = connect(&settings).await?;
         migrate(&db).await?;
         let auth = AuthService::new(db.clone(), settings.auth.clone())?;
@@ -69,7 +76,11 @@ impl Application {
                 bootstrap.email
             );
         }
-        let state = web::Data::new(AppState::new(db, auth));
+        let mail = MailService::new(db.clone(), &settings.mail)?;
+        let (stop_sender, stop) = tokio::sync::watch::channel(false);
+        let sender =
+            Sender::new(db.clone(), mail.cipher().clone(), settings.mail.clone()).spawn(stop);
+        let state = web::Data::new(AppState::new(db, auth, mail));
         let document = Arc::new(crm_api::openapi_document());
         let routes = Arc::new(RouteTable::from_openapi(&document));
 
@@ -92,6 +103,8 @@ impl Application {
         Ok(Self {
             port,
             server: server.run(),
+            stop_sender,
+            sender,
         })
     }
 
@@ -101,6 +114,10 @@ impl Application {
 
     /// Serves until SIGINT/SIGTERM, then finishes in-flight requests (up to 10 s).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let result = self.server.await;
+        // A send in progress finishes (its outcome is recorded) before the sender stops.
+        let _ = self.stop_sender.send(true);
+        let _ = self.sender.await;
+        result
     }
 }

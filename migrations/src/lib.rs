@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_foundation;
 mod m20261128_000002_attendances;
 mod m20261128_000003_sales;
+mod m20261128_000004_mail;
 mod util;
 
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_foundation::Migration),
             Box::new(m20261128_000002_attendances::Migration),
             Box::new(m20261128_000003_sales::Migration),
+            Box::new(m20261128_000004_mail::Migration),
         ]
     }
 }

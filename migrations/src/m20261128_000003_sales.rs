@@ -168,6 +168,10 @@ impl MigrationTrait for Migration {
             &["attendance_id", "created_at", "id"],
         ))
         .await?;
+        m.create_index(index("purchases", "flow", &["flow_id", "created_at", "id"]))
+            .await?;
+        m.create_index(index("purchases", "supplier", &["supplier_id"]))
+            .await?;
         m.create_index(index("purchases", "created", &["created_at", "id"]))
             .await?;
         m.create_table(item_table("purchase_items", "purchase_id", "purchases"))

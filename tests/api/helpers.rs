@@ -94,6 +94,8 @@ pub fn test_settings(database_url: &str) -> Settings {
     settings.auth.jwt_secret = "test signing key, 32 bytes or more....".to_owned();
     settings.auth.argon2_memory_kib = 256;
     settings.auth.argon2_iterations = 1;
+    // Mailbox passwords: a fixed key, so no `crm-mail.key` file is written by tests.
+    settings.mail.secret_key = "dGVzdCBtYWlsIGtleTogMzIgYnl0ZXMgZXhhY3RseSE=".to_owned();
     settings
 }
 

@@ -4,10 +4,23 @@
 
 mod helpers;
 
+mod attendance_access;
+mod attendance_helpers;
+mod attendance_lifecycle;
+mod attendance_list;
+mod attendance_screen;
+mod attendance_search;
+mod attendances;
 mod auth;
 mod contacts;
 mod errors;
 mod flows;
+mod interactions;
+mod mail;
+mod mail_helpers;
+mod nfe;
+mod purchases;
+mod reports;
+mod sales;
 mod tags;
 mod users;
-mod reports;

@@ -11,6 +11,8 @@ use crm_auth::AuthService;
 use crm_contacts::ContactService;
 use crm_core::Code;
 use crm_flows::FlowService;
+use crm_mail::MailService;
+use crm_purchases::PurchaseService;
 use crm_reports::ReportService;
 use crm_sales::SaleService;
 use crm_tags::TagService;
@@ -32,19 +34,23 @@ pub struct AppState {
     pub tags: TagService,
     pub attendances: AttendanceService,
     pub sales: SaleService,
+    pub purchases: PurchaseService,
     pub reports: ReportService,
+    pub mail: MailService,
 }
 
 impl AppState {
-    pub fn new(db: DatabaseConnection, auth: AuthService) -> Self {
+    pub fn new(db: DatabaseConnection, auth: AuthService, mail: MailService) -> Self {
         Self {
             flows: FlowService::new(db.clone()),
             contacts: ContactService::new(db.clone()),
             tags: TagService::new(db.clone()),
             attendances: AttendanceService::new(db.clone()),
             sales: SaleService::new(db.clone()),
+            purchases: PurchaseService::new(db.clone()),
             reports: ReportService::new(db.clone()),
             auth,
+            mail,
             db,
         }
     }
@@ -63,7 +69,9 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .configure(routes::attendance_actions::configure)
             .configure(routes::interactions::configure)
             .configure(routes::sales::configure)
-            .configure(routes::reports::configure),
+            .configure(routes::purchases::configure)
+            .configure(routes::reports::configure)
+            .configure(routes::mail::configure),
     );
 }
 

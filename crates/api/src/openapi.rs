@@ -48,6 +48,8 @@ authorized for answers 404 on every route inside it.",
         (name = "attendances", description = "Attendances (deals, tickets) of a flow: list, search, archive, trash, move, print"),
         (name = "interactions", description = "Notes on an attendance and its timeline"),
         (name = "sales", description = "Quotes and sales with versions, approval and NF-e data"),
+        (name = "purchases", description = "Purchases from suppliers on an attendance: lines, totals, the day bought"),
+        (name = "mail", description = "E-mail: the caller's mailbox (SMTP settings, test send) and message templates with placeholders"),
         (name = "reports", description = "Exports: the contact data of attendances as text, CSV or JSON"),
         (name = "health", description = "Liveness and readiness probes"),
     )

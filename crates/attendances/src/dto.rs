@@ -64,7 +64,10 @@ pub struct AttendanceResponse {
 pub struct FirstInteraction {
     #[schema(min_length = 1, max_length = 20000)]
     pub body: String,
-    /// "Save and notify": stored now; e-mailing the contact comes with the mail module.
+    /// "Save and notify": the note is also e-mailed to the contact from the caller's mailbox,
+    /// as for `POST /attendances/{id}/interactions` (409 `mailbox_not_configured` without a
+    /// mailbox, and nothing is created; 422 naming `first_interaction.notify` when the contact
+    /// has no e-mail).
     #[serde(default)]
     pub notify: bool,
 }
@@ -212,11 +215,21 @@ pub struct Neighbors {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"body": "Cliente aprovou o orçamento por telefone.", "notify": false}))]
 pub struct CreateInteractionRequest {
+    /// Required unless `template_id` is given; then, when absent or blank, the template's body
+    /// rendered for this attendance is the note.
     #[schema(min_length = 1, max_length = 20000)]
-    pub body: String,
-    /// "Save and notify": stored now; e-mailing the contact comes with the mail module.
+    pub body: Option<String>,
+    /// "Save and notify": the note is also e-mailed to the attendance's contact, from the
+    /// caller's mailbox (`/me/mailbox`; without one the request is 409
+    /// `mailbox_not_configured` and nothing is saved). The contact needs an e-mail (else 422
+    /// naming `notify`). The message is queued with the note and sent in the background; see
+    /// `notification_status`.
     #[serde(default)]
     pub notify: bool,
+    /// A template (`/mail/templates`) the caller may use: its rendered subject becomes the
+    /// e-mail's subject, and its rendered body the note when `body` is absent. An unknown one
+    /// is 422 naming `template_id`.
+    pub template_id: Option<Uuid>,
 }
 
 /// Who did something.
@@ -234,8 +247,14 @@ pub struct InteractionResponse {
     pub attendance_id: Uuid,
     pub body: String,
     pub notify: bool,
-    /// `pending`, `sent` or `failed` once notifications are sent; null when not asked.
+    /// With `notify`: `pending` (queued, or retrying after an error), `sent` or `failed` (after
+    /// the last retry); null without `notify`.
     pub notification_status: Option<String>,
+    /// Why the last delivery attempt failed, while `pending` or `failed`.
+    pub notification_error: Option<String>,
+    /// The e-mail's `Message-ID`, once `sent`.
+    #[schema(example = "<0193a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d@empresa.com.br>")]
+    pub message_id: Option<String>,
     pub author: UserRef,
     pub created_at: DateTime<Utc>,
 }
@@ -246,7 +265,9 @@ pub struct TimelineEntry {
     pub id: Uuid,
     /// `created`, `interaction`, `title_changed`, `status_changed`, `value_changed`,
     /// `due_changed`, `contact_changed`, `tag_added`, `tag_removed`, `archived`, `unarchived`,
-    /// `trashed`, `restored`, `moved`.
+    /// `trashed`, `restored`, `moved`; orders add `sale_registered`, `sale_revised`,
+    /// `sale_approved`, `sale_rejected`, `sale_cancelled`, `purchase_registered` and
+    /// `purchase_updated`.
     #[schema(example = "status_changed")]
     pub kind: String,
     pub actor: UserRef,

@@ -38,7 +38,9 @@ impl AttendanceService {
         let flow = crm_flows::visible_flow(&self.db, actor, flow_id).await?;
         let filter = filter(flow.id, params)?;
         let (key, direction) = sort(params.sort);
-        let after = cursor.map(|c| decode_cursor(c, key)).transpose()?;
+        let after = cursor
+            .map(|c| decode_cursor(c, key, direction))
+            .transpose()?;
         let window = Window {
             key,
             direction,
@@ -46,10 +48,13 @@ impl AttendanceService {
             fetch: limit.get() + 1,
         };
         let rows = repo::list(&self.db, &filter, &window).await?;
-        let (rows, next_cursor) = paginate(rows, limit, |row| Position {
-            key,
-            value: key.value_of(row),
-            id: row.id,
+        let (rows, next_cursor) = paginate(rows, limit, |row| {
+            let position = Position {
+                key,
+                value: key.value_of(row),
+                id: row.id,
+            };
+            (position, direction)
         });
         let total = if with_total {
             Some(repo::count(&self.db, &filter).await?)
@@ -239,10 +244,14 @@ pub(crate) fn sort(param: Option<SortParam>) -> (SortKey, Direction) {
     }
 }
 
-/// A cursor is only valid for the ordering that produced it.
-fn decode_cursor(cursor: &str, key: SortKey) -> Result<Position, CursorError> {
-    let position: Position = Cursor::decode(cursor)?;
-    if position.key == key && position.value.fits(key) {
+/// A cursor is only valid for the ordering (column and direction) that produced it.
+fn decode_cursor(
+    cursor: &str,
+    key: SortKey,
+    direction: Direction,
+) -> Result<Position, CursorError> {
+    let (position, made_for): (Position, Direction) = Cursor::decode(cursor)?;
+    if position.key == key && made_for == direction && position.value.fits(key) {
         Ok(position)
     } else {
         Err(CursorError::Invalid)

@@ -13,6 +13,7 @@ use crate::dto::{
     AttendanceResponse, AttendanceTag, ContactRef, CreateAttendanceRequest, UpdateAttendanceRequest,
 };
 use crate::model::{Status, View, parse_body, parse_title, search_key};
+use crate::notes::{InteractionError, NO_CONTACT_EMAIL, default_subject, queue_notification};
 use crate::{AttendanceError, repo};
 
 #[derive(Clone)]
@@ -30,11 +31,13 @@ impl AttendanceService {
         actor: &Actor,
         flow_id: Uuid,
         request: CreateAttendanceRequest,
-    ) -> Result<AttendanceResponse, AttendanceError> {
+    ) -> Result<AttendanceResponse, InteractionError> {
         let txn = self.db.begin().await?;
-        let flow = crm_flows::visible_flow(&txn, actor, flow_id).await?;
+        let flow = crm_flows::visible_flow(&txn, actor, flow_id)
+            .await
+            .map_err(AttendanceError::from)?;
         if !flow.active {
-            return Err(AttendanceError::FlowInactive);
+            return Err(AttendanceError::FlowInactive.into());
         }
         let mut errors = FieldErrors::new();
         let title = errors.check(parse_title("title", &request.title));
@@ -49,6 +52,14 @@ impl AttendanceService {
         let contact = repo::contact(&txn, request.contact_id).await?;
         if contact.is_none() {
             errors.add("contact_id", "unknown_contact", "no contact has this id");
+        }
+        let notify = request.first_interaction.as_ref().is_some_and(|f| f.notify);
+        let recipient = contact
+            .as_ref()
+            .and_then(|c| c.email.clone().map(|email| (email, c.name.clone())));
+        if notify && contact.is_some() && recipient.is_none() {
+            let field = "first_interaction.notify";
+            errors.add(field, "contact_without_email", NO_CONTACT_EMAIL);
         }
         let tags = check_tags(&txn, flow.id, &request.tag_ids, &mut errors).await?;
         errors.clone().into_result()?;
@@ -91,7 +102,11 @@ impl AttendanceService {
         });
         repo::record_event(&txn, row.id, actor.user_id, "created", data, None, now).await?;
         if let (Some(body), Some(request)) = (first, &request.first_interaction) {
-            add_interaction(&txn, &row, actor, body, request.notify, now).await?;
+            let interaction = add_interaction(&txn, &row, actor, body, request.notify, now).await?;
+            if let (true, Some(recipient)) = (request.notify, recipient) {
+                let subject = default_subject(&row, &flow);
+                queue_notification(&txn, actor, &interaction, recipient, subject, now).await?;
+            }
         }
         let response = respond(&txn, row).await?;
         txn.commit().await?;
@@ -283,6 +298,8 @@ pub(crate) async fn add_interaction(
             body,
             notify,
             notification_status: notify.then(|| "pending".to_owned()),
+            notification_error: None,
+            message_id: None,
             created_at: now,
         },
     )

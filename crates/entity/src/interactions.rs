@@ -12,6 +12,10 @@ pub struct Model {
     pub notify: bool,
     /// `pending`, `sent` or `failed` once notifications are sent; `None` when not asked.
     pub notification_status: Option<String>,
+    /// The last delivery error while `pending` (retrying) or `failed`.
+    pub notification_error: Option<String>,
+    /// The `Message-ID` of the e-mail, once sent.
+    pub message_id: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

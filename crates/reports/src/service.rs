@@ -14,8 +14,8 @@ use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use crate::dto::{
-    AttendancePart, ContactDataRequest, ContactDataRow, ContactPart, Delimiter, ReportInteraction,
-    ReportFormat,
+    AttendancePart, ContactDataRequest, ContactDataRow, ContactPart, Delimiter, ReportFormat,
+    ReportInteraction,
 };
 use crate::{ReportError, format, repo};
 
@@ -40,8 +40,8 @@ pub struct Report {
 enum Source {
     Ids(VecDeque<Vec<Uuid>>),
     Flow {
-        selection: Selection,
-        after: Option<attendances::Model>,
+        selection: Box<Selection>,
+        after: Option<Box<attendances::Model>>,
     },
 }
 
@@ -168,7 +168,7 @@ impl ReportService {
                     .select_in_flow(actor, flow_id, &params)
                     .await?;
                 Ok(Source::Flow {
-                    selection,
+                    selection: Box::new(selection),
                     after: None,
                 })
             }
@@ -241,8 +241,8 @@ impl Writer {
             },
             Source::Flow { selection, after } => {
                 let rows =
-                    selection::next_batch(&self.db, selection, after.as_ref(), BATCH).await?;
-                *after = rows.last().cloned();
+                    selection::next_batch(&self.db, selection, after.as_deref(), BATCH).await?;
+                *after = rows.last().cloned().map(Box::new);
                 rows
             }
         };

@@ -5,8 +5,10 @@ pub mod dto;
 pub mod error;
 mod listing;
 pub mod model;
+pub mod nfe;
 mod repo;
 pub mod service;
 
 pub use error::SaleError;
+pub use nfe::NfeError;
 pub use service::SaleService;

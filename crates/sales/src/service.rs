@@ -133,6 +133,8 @@ impl SaleService {
         let priced = price(&request)?;
         let txn = self.db.begin().await?;
         let current = visible_sale(&txn, actor, id).await?;
+        // Like the attendance itself, its orders are read-only while it is in the trash.
+        visible_attendance(&txn, actor, current.attendance_id).await?;
         check_version(&current, expected)?;
         let status = status_of(&current);
         if status != SaleStatus::AwaitingApproval {
@@ -182,6 +184,7 @@ impl SaleService {
     ) -> Result<SaleResponse, SaleError> {
         let txn = self.db.begin().await?;
         let current = visible_sale(&txn, actor, id).await?;
+        visible_attendance(&txn, actor, current.attendance_id).await?;
         check_version(&current, expected)?;
         let from = status_of(&current);
         let to = from
@@ -228,7 +231,7 @@ impl SaleService {
 }
 
 /// The attendance, visible and not in the trash.
-async fn visible_attendance(
+pub(crate) async fn visible_attendance(
     db: &impl ConnectionTrait,
     actor: &Actor,
     id: Uuid,

@@ -8,6 +8,8 @@ pub mod contacts;
 pub mod flows;
 pub mod health;
 pub mod interactions;
+pub mod mail;
+pub mod purchases;
 pub mod reports;
 pub mod sales;
 pub mod tags;

@@ -3,6 +3,7 @@
 use actix_web::{HttpResponse, get, post, put, web};
 use crm_sales::dto::{SaleFilter, SalePage, SaleRequest, SaleResponse, VersionList};
 use crm_sales::model::Action;
+use crm_sales::nfe::dto::{NfeDocument, NfeResponse};
 use uuid::Uuid;
 
 use super::PageQuery;
@@ -20,7 +21,9 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(sale_versions)
         .service(approve_sale)
         .service(reject_sale)
-        .service(cancel_sale);
+        .service(cancel_sale)
+        .service(get_nfe)
+        .service(save_nfe);
 }
 
 /// The orders of an attendance (its "sales" tab), newest first.
@@ -137,8 +140,8 @@ async fn get_sale(
 /// Replaces an order's content with a new version.
 ///
 /// Version n + 1 gets its own lines and totals; the earlier ones stay readable and outdated.
-/// Only orders awaiting approval can be edited (409). `If-Match` names the version edited; an
-/// older one is 412.
+/// Only orders awaiting approval can be edited, and not while their attendance is in the trash
+/// (409). `If-Match` names the version edited; an older one is 412.
 #[utoipa::path(
     tag = "sales",
     security(("bearer" = [])),
@@ -205,8 +208,9 @@ async fn transition(
 
 /// Approves a quote: it becomes a sale.
 ///
-/// Only from `awaiting_approval` (409 otherwise); records who approved and when. `If-Match` may
-/// name the version approved (412 when a newer one exists).
+/// Only from `awaiting_approval`, and not while the attendance is in the trash (409 otherwise);
+/// records who approved and when. `If-Match` may name the version approved (412 when a newer one
+/// exists).
 #[utoipa::path(
     tag = "sales",
     security(("bearer" = [])),
@@ -233,7 +237,7 @@ async fn approve_sale(
 
 /// Rejects a quote.
 ///
-/// Only from `awaiting_approval` (409 otherwise).
+/// Only from `awaiting_approval`, and not while the attendance is in the trash (409 otherwise).
 #[utoipa::path(
     tag = "sales",
     security(("bearer" = [])),
@@ -260,7 +264,7 @@ async fn reject_sale(
 
 /// Cancels a sale.
 ///
-/// Only from `approved` (409 otherwise).
+/// Only from `approved`, and not while the attendance is in the trash (409 otherwise).
 #[utoipa::path(
     tag = "sales",
     security(("bearer" = [])),
@@ -283,4 +287,75 @@ async fn cancel_sale(
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     transition(&state, &caller, *id, Action::Cancel, if_match).await
+}
+
+/// The NF-e data of an order, prefilled.
+///
+/// Recipient from the contact of the order's attendance (name, CPF/CNPJ, state registration
+/// indicator, address, e-mail), items from the order's current version (with the order discount
+/// and freight apportioned per line), operation nature, purpose, final consumer, presence, freight
+/// mode and payment, with the user's saved completion over the prefill. `status` is `ready` when
+/// nothing is `missing`, `invalid` or to `review`; otherwise `incomplete`. Works for every order;
+/// `issue_nfe` says whether it is marked to issue one. The `ETag` is the NF-e data's version (0
+/// before the first save).
+#[utoipa::path(
+    tag = "sales",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Order id")),
+    responses(
+        (status = 200, description = "The NF-e data and what it still needs", body = NfeResponse,
+            headers(("ETag" = String, description = "The NF-e data's version"))),
+        crate::problem::ReadErrors
+    )
+)]
+#[get("/sales/{id}/nfe")]
+async fn get_nfe(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let nfe = state.sales.nfe(&caller.0, *id).await?;
+    Ok(ok_with_etag(nfe.version, &nfe))
+}
+
+/// Completes the NF-e data of an order.
+///
+/// Send the `document` read from `GET` with your changes: what is sent overrides the prefill,
+/// absent fields keep it, a blank string removes a value. An incomplete document is accepted and
+/// answered `incomplete` with the `missing` paths; a value that is present and wrong is a 422
+/// naming its path (`recipient.document`, `items[0].ncm`, `recipient.address.postal_code`…).
+/// `items` has one entry per line of the current version, in order (or none). Saving marks the
+/// order `issue_nfe: true`; orders that are rejected or cancelled, or whose attendance is in the
+/// trash, answer 409. `If-Match` names the
+/// NF-e data's version read (`"0"` before the first save); another one is 412.
+#[utoipa::path(
+    tag = "sales",
+    security(("bearer" = [])),
+    request_body = NfeDocument,
+    params(
+        ("id" = Uuid, Path, description = "Order id"),
+        ("If-Match" = Option<String>, Header, description = "The NF-e data's version read (`ETag`); 412 when stale")
+    ),
+    responses(
+        (status = 200, description = "Saved; the NF-e data and what it still needs", body = NfeResponse,
+            headers(("ETag" = String, description = "The NF-e data's new version"))),
+        (status = 409, response = crate::problem::Conflict),
+        (status = 412, response = crate::problem::PreconditionFailed),
+        crate::problem::ReadErrors,
+        crate::problem::BodyErrors
+    )
+)]
+#[put("/sales/{id}/nfe")]
+async fn save_nfe(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    Json(body): Json<NfeDocument>,
+) -> Result<HttpResponse, ApiError> {
+    let nfe = state
+        .sales
+        .save_nfe(&caller.0, *id, body, if_match.0)
+        .await?;
+    Ok(ok_with_etag(nfe.version, &nfe))
 }

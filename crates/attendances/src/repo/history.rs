@@ -16,6 +16,8 @@ pub struct InteractionRow {
     pub body: String,
     pub notify: bool,
     pub notification_status: Option<String>,
+    pub notification_error: Option<String>,
+    pub message_id: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -33,6 +35,8 @@ pub struct EventRow {
     pub interaction_body: Option<String>,
     pub interaction_notify: Option<bool>,
     pub interaction_notification_status: Option<String>,
+    pub interaction_notification_error: Option<String>,
+    pub interaction_message_id: Option<String>,
 }
 
 pub async fn insert_interaction(
@@ -46,6 +50,8 @@ pub async fn insert_interaction(
         body: Set(row.body),
         notify: Set(row.notify),
         notification_status: Set(row.notification_status),
+        notification_error: Set(row.notification_error),
+        message_id: Set(row.message_id),
         created_at: Set(row.created_at),
     }
     .insert(db)
@@ -62,6 +68,8 @@ fn interaction_select() -> SelectStatement {
             (i, interactions::Column::Body),
             (i, interactions::Column::Notify),
             (i, interactions::Column::NotificationStatus),
+            (i, interactions::Column::NotificationError),
+            (i, interactions::Column::MessageId),
             (i, interactions::Column::CreatedAt),
         ])
         .expr_as(
@@ -169,6 +177,14 @@ pub async fn timeline(
         .expr_as(
             Expr::col((i, interactions::Column::NotificationStatus)),
             Alias::new("interaction_notification_status"),
+        )
+        .expr_as(
+            Expr::col((i, interactions::Column::NotificationError)),
+            Alias::new("interaction_notification_error"),
+        )
+        .expr_as(
+            Expr::col((i, interactions::Column::MessageId)),
+            Alias::new("interaction_message_id"),
         )
         .from(e)
         .inner_join(

@@ -1,0 +1,4 @@
+-- The floor: the list query of scenario (a) exactly as the server sends it (captured with
+-- log_min_duration_statement = 0; see bench/out/queries.log after a run), for
+-- `pgbench -M prepared`, where :flow_id, :view and :limit become bind parameters as in sqlx.
+SELECT "attendances"."id", "attendances"."flow_id", "attendances"."reference", "attendances"."title", "attendances"."title_key", "attendances"."contact_id", "attendances"."contact_name", "attendances"."contact_name_key", "attendances"."status", "attendances"."status_rank", "attendances"."value_cents", "attendances"."due_at", "attendances"."view", "attendances"."archived_at", "attendances"."deleted_at", "attendances"."search_key", "attendances"."version", "attendances"."created_by", "attendances"."created_at", "attendances"."updated_at" FROM "attendances" WHERE "attendances"."flow_id" = :flow_id AND "attendances"."view" = :view ORDER BY "attendances"."updated_at" DESC, "attendances"."id" DESC LIMIT :limit;

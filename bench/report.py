@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""Turns the raw output of bench/run.sh (bench/out/) into a Markdown summary checked against the
+targets of issue 3. Standard library only."""
+
+import glob
+import json
+import os
+import re
+import sys
+
+
+def load_json(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def percentile(sorted_values, p):
+    if not sorted_values:
+        return float("nan")
+    k = max(0, min(len(sorted_values) - 1, int(round(p / 100.0 * len(sorted_values) + 0.5)) - 1))
+    return sorted_values[k]
+
+
+def pgbench_floor(out):
+    """TPS from pgbench's report, latency percentiles from its per-transaction logs (-l)."""
+    latencies = []
+    for path in glob.glob(os.path.join(out, "pgbench", "list.*")):
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                fields = line.split()
+                # client_id transaction_no time script_no time_epoch time_us
+                if len(fields) >= 3 and fields[2].isdigit():
+                    latencies.append(int(fields[2]) / 1000.0)
+    latencies.sort()
+    tps = float("nan")
+    try:
+        with open(os.path.join(out, "pgbench.txt"), encoding="utf-8") as f:
+            match = re.search(r"tps = ([0-9.]+)", f.read())
+            if match:
+                tps = float(match.group(1))
+    except OSError:
+        pass
+    return {
+        "tps": tps,
+        "transactions": len(latencies),
+        "mean_ms": sum(latencies) / len(latencies) if latencies else float("nan"),
+        "p50_ms": percentile(latencies, 50),
+        "p90_ms": percentile(latencies, 90),
+        "p99_ms": percentile(latencies, 99),
+        "p999_ms": percentile(latencies, 99.9),
+        "max_ms": latencies[-1] if latencies else float("nan"),
+    }
+
+
+def max_rss_mib(out, name):
+    try:
+        with open(os.path.join(out, f"rss-{name}.txt"), encoding="utf-8") as f:
+            values = [int(v) for v in f.read().split() if v.isdigit()]
+        return max(values) / 1024.0 if values else float("nan")
+    except OSError:
+        return float("nan")
+
+
+def other_cpu(out, name):
+    """Cores used by other work on the machine during a run, of the cores busy in all."""
+    try:
+        with open(os.path.join(out, f"cpu-{name}.txt"), encoding="utf-8") as f:
+            other, total = f.read().split()
+        return f"{other} of {total}"
+    except (OSError, ValueError):
+        return "?"
+
+
+def verdict(ok):
+    return "PASS" if ok else "**FAIL**"
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "out")
+    meta = load_json(os.path.join(out, "meta.json")) or {}
+    names = ["a-list", "b-deep", "c-search", "d-attendance", "e-interaction"]
+    labels = {
+        "a-list": "(a) list page 1, sort=-updated_at, limit=50",
+        "b-deep": f"(b) page {meta.get('pages_walked', '?') + 1 if isinstance(meta.get('pages_walked'), int) else '?'} through cursors",
+        "c-search": f"(c) search q={meta.get('query', '?')}",
+        "d-attendance": "(d) attendance + timeline (alternating)",
+        "e-interaction": "(e) POST interaction",
+    }
+    runs = {name: load_json(os.path.join(out, f"wrk-{name}.json")) for name in names}
+    floor = pgbench_floor(out)
+
+    print("## Results\n")
+    with open(os.path.join(out, "machine.txt"), encoding="utf-8") as f:
+        print("```\n" + f.read().strip())
+    for extra in ("size.txt",):
+        path = os.path.join(out, extra)
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                print(f.read().strip())
+    print("```\n")
+    print(
+        f"Flow `{meta.get('flow')}` (the member sees {meta.get('visible_flows')} flows); "
+        f"{meta.get('connections')} connections, {meta.get('threads')} threads, "
+        f"{meta.get('duration')} s per run.\n"
+    )
+    print("| scenario | req/s | mean ms | p50 ms | p90 ms | p99 ms | max ms | errors | max RSS MiB | other CPU (cores) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        f"| floor: list SQL via pgbench -M prepared | {floor['tps']:.0f} | {floor['mean_ms']:.2f} | "
+        f"{floor['p50_ms']:.2f} | {floor['p90_ms']:.2f} | {floor['p99_ms']:.2f} | "
+        f"{floor['max_ms']:.2f} | – | – | {other_cpu(out, 'floor')} |"
+    )
+    request_tps = float("nan")
+    try:
+        with open(os.path.join(out, "pgbench-request.txt"), encoding="utf-8") as f:
+            text = f.read()
+        request_tps = float(re.search(r"tps = ([0-9.]+)", text).group(1))
+        request_latency = float(re.search(r"latency average = ([0-9.]+) ms", text).group(1))
+        print(
+            f"| the statements of one list request (captured, via pgbench) | {request_tps:.0f} | "
+            f"{request_latency:.2f} | | | | | – | – | |"
+        )
+    except (OSError, AttributeError, ValueError):
+        pass
+    for name in names:
+        run = runs[name]
+        if not run:
+            print(f"| {labels[name]} | missing | | | | | | | | |")
+            continue
+        errors = sum(run[k] for k in ("non_2xx", "connect_errors", "read_errors", "write_errors", "timeouts"))
+        print(
+            f"| {labels[name]} | {run['rps']:.0f} | {run['mean_ms']:.2f} | {run['p50_ms']:.2f} | "
+            f"{run['p90_ms']:.2f} | {run['p99_ms']:.2f} | {run['max_ms']:.2f} | {errors} | "
+            f"{max_rss_mib(out, name):.1f} | {other_cpu(out, name)} |"
+        )
+
+    print("\n### Targets\n")
+    print("| target | measured | verdict |")
+    print("|---|---|---|")
+    a = runs.get("a-list")
+    if a:
+        ratio = a["rps"] / floor["tps"]
+        print(f"| list page 1 throughput ≥ 0.5× floor | {a['rps']:.0f} / {floor['tps']:.0f} = {ratio:.2f}× | {verdict(ratio >= 0.5)} |")
+        ratio = a["p99_ms"] / floor["p99_ms"]
+        print(f"| list page 1 p99 ≤ 2× floor p99 | {a['p99_ms']:.2f} / {floor['p99_ms']:.2f} ms = {ratio:.2f}× | {verdict(ratio <= 2)} |")
+    for name in ("b-deep", "c-search", "d-attendance"):
+        run = runs.get(name)
+        if run:
+            print(f"| {labels[name]}: p99 ≤ 50 ms | {run['p99_ms']:.2f} ms | {verdict(run['p99_ms'] <= 50)} |")
+    b = runs.get("b-deep")
+    if a and b:
+        ratio = b["p99_ms"] / a["p99_ms"]
+        print(f"| deep page p99 within 1.5× page 1 | {b['p99_ms']:.2f} / {a['p99_ms']:.2f} ms = {ratio:.2f}× | {verdict(ratio <= 1.5)} |")
+        ratio = a["rps"] / b["rps"]
+        print(f"| deep page throughput within 1.5× page 1 | {b['rps']:.0f} vs {a['rps']:.0f} req/s (page 1 / deep = {ratio:.2f}×) | {verdict(ratio <= 1.5)} |")
+    explain_dir = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "explain")
+    explain = os.path.join(explain_dir, "c-search.txt")
+    if os.path.exists(explain):
+        with open(explain, encoding="utf-8") as f:
+            text = f.read()
+        indexes = sorted(set(re.findall(r"(?:Index Scan(?: Backward)?|Bitmap Index Scan) (?:using|on) (\w+)", text)))
+        seq = "Seq Scan" in text
+        print(f"| search served by an index (explain/c-search.txt) | {', '.join(indexes) or 'none'}{'; a Seq Scan' if seq else ''} | {verdict(bool(indexes) and not seq)} |")
+    queries = os.path.join(out, "queries.txt")
+    if os.path.exists(queries):
+        with open(queries, encoding="utf-8") as f:
+            counts = dict(line.split() for line in f if line.strip())
+        same = counts.get("list") == counts.get("list-limit-200")
+        detail = ", ".join(f"{k} {v}" for k, v in counts.items())
+        print(f"| no N+1: statements per request independent of page size | {detail} | {verdict(same)} |")
+    rss = [max_rss_mib(out, n) for n in names]
+    rss = [r for r in rss if r == r]
+    if rss:
+        print(f"| server RSS under load ≤ 100 MiB | max {max(rss):.1f} MiB | {verdict(max(rss) <= 100)} |")
+    if a and request_tps == request_tps:
+        print(f"| (info) list page 1 vs the database work of the same request | {a['rps']:.0f} / {request_tps:.0f} = {a['rps'] / request_tps:.2f}× | – |")
+    e = runs.get("e-interaction")
+    if e:
+        print(f"| (e) POST interaction (a write; no target) | {e['rps']:.0f} req/s, p99 {e['p99_ms']:.2f} ms, {e['non_2xx']} non-2xx | – |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,333 @@
+#!/usr/bin/env bash
+# The load benchmark (`make bench`, DESIGN §8, issue 3): release build, a fresh PostgreSQL
+# database seeded by `crm seed-bench`, the server on 127.0.0.1, then as a member authorized on
+# 5 of the 20 flows:
+#   floor  the list's own SQL through `pgbench -M prepared` (bench/list.sql)
+#   (a)    list page 1 of one of the member's flows, sort=-updated_at, limit=50
+#   (b)    the page BENCH_DEPTH (200) pages deep, reached through the cursors
+#   (c)    a `q` search by a contact-name fragment (BENCH_QUERY, "conceicao")
+#   (d)    one attendance and its timeline, alternating
+#   (e)    posting an interaction
+# plus the statements each request sends (and those of a list request through pgbench: the
+# database's share of it), EXPLAIN (ANALYZE, BUFFERS) of (a), (b) and (c) in
+# bench/explain/, and the server's RSS under load. Raw output and summary.md go to bench/out/.
+#
+# Environment (defaults in brackets):
+#   BENCH_ATTENDANCES [1000000]  BENCH_CONTACTS [200000]  BENCH_FLOWS [20]
+#   BENCH_INTERACTIONS [3]       BENCH_DURATION [20] s per run  BENCH_WARMUP [5] s
+#   BENCH_CONNECTIONS [32]       BENCH_THREADS [2]   BENCH_DEPTH [200]  BENCH_QUERY [conceicao]
+#   BENCH_OUT [bench/out]  BENCH_EXPLAIN [bench/explain]
+#   BENCH_PG_URL [postgres://postgres@127.0.0.1:5432]  BENCH_DB [crm_bench]  BENCH_PORT [18089]
+#   BENCH_PASSWORD [bench-password-2026]  BENCH_SEED [1] (0: reuse an already seeded BENCH_DB)
+#   BENCH_PG_LOG [/var/log/postgresql/postgresql-15-main.log] (to count statements per request)
+#   BENCH_LOG_LEVEL [info] (the server's; every request writes one log line at info)
+#   BENCH_BUILD [1] (0: use the existing target/release/crm, e.g. while the tree does not build)
+#   BENCH_SERVER_DB_QUERY [] appended to the server's DATABASE_URL, for experiments, e.g.
+#     '?options=-c%20plan_cache_mode%3Dforce_custom_plan'
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$(pwd)
+BENCH="$ROOT/bench"
+OUT="${BENCH_OUT:-$BENCH/out}"
+EXPLAIN="${BENCH_EXPLAIN:-$BENCH/explain}"
+BIN="$ROOT/target/release/crm"
+
+ATTENDANCES="${BENCH_ATTENDANCES:-1000000}"
+CONTACTS="${BENCH_CONTACTS:-200000}"
+FLOWS="${BENCH_FLOWS:-20}"
+INTERACTIONS="${BENCH_INTERACTIONS:-3}"
+MEMBER_FLOWS=5
+DURATION="${BENCH_DURATION:-20}"
+WARMUP="${BENCH_WARMUP:-5}"
+CONNECTIONS="${BENCH_CONNECTIONS:-32}"
+THREADS="${BENCH_THREADS:-2}"
+DEPTH="${BENCH_DEPTH:-200}"
+QUERY="${BENCH_QUERY:-conceicao}"
+PG_URL="${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432}"
+DB="${BENCH_DB:-crm_bench}"
+PORT="${BENCH_PORT:-18089}"
+PASSWORD="${BENCH_PASSWORD:-bench-password-2026}"
+SEED="${BENCH_SEED:-1}"
+PG_LOG="${BENCH_PG_LOG:-/var/log/postgresql/postgresql-15-main.log}"
+LOG_LEVEL="${BENCH_LOG_LEVEL:-info}"
+SERVER_DB_QUERY="${BENCH_SERVER_DB_QUERY:-}"
+BUILD="${BENCH_BUILD:-1}"
+
+DATABASE_URL="$PG_URL/$DB"
+BASE="http://127.0.0.1:$PORT"
+MEMBER="member1@bench.local"
+# A fixed secret: the benchmark database is disposable and nothing else trusts these tokens.
+JWT_SECRET="bench-only-jwt-secret-not-for-production-0123456789"
+SERVER_PID=""
+SAMPLER_PID=""
+
+log() { printf '\n== %s\n' "$*"; }
+
+cleanup() {
+    if [[ -n "$SAMPLER_PID" ]]; then kill "$SAMPLER_PID" 2>/dev/null || true; fi
+    if [[ -n "$SERVER_PID" ]]; then kill "$SERVER_PID" 2>/dev/null || true; fi
+}
+trap cleanup EXIT
+
+need() {
+    local tool=$1 package=$2
+    command -v "$tool" >/dev/null && return 0
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+        echo "installing $package (for $tool)"
+        apt-get install -y -q "$package" >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q "$package" >/dev/null; }
+    fi
+    command -v "$tool" >/dev/null || { echo "error: $tool not found (Debian package $package)" >&2; exit 1; }
+}
+
+psql_db() { psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL" "$@"; }
+
+start_server() {
+    (cd "$OUT" && exec env DATABASE_URL="$DATABASE_URL$SERVER_DB_QUERY" CRM__SERVER__HOST=127.0.0.1 \
+        CRM__SERVER__PORT="$PORT" CRM__AUTH__JWT_SECRET="$JWT_SECRET" CRM__LOG__FORMAT=json \
+        CRM__LOG__LEVEL="$LOG_LEVEL" "$BIN" serve) >>"$OUT/server.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 1 100); do
+        curl -fsS -o /dev/null "$BASE/health/ready" 2>/dev/null && return 0
+        kill -0 "$SERVER_PID" 2>/dev/null || { echo "error: the server exited; see $OUT/server.log" >&2; exit 1; }
+        sleep 0.2
+    done
+    echo "error: the server did not become ready; see $OUT/server.log" >&2
+    exit 1
+}
+
+stop_server() {
+    kill "$SERVER_PID"
+    wait "$SERVER_PID" || true
+    SERVER_PID=""
+}
+
+login() {
+    curl -fsS -X POST "$BASE/api/v1/auth/login" -H 'content-type: application/json' \
+        -d "$(jq -n --arg e "$MEMBER" --arg p "$PASSWORD" '{email: $e, password: $p}')" |
+        jq -er .access_token
+}
+
+api() { curl -fsS -H "authorization: Bearer $TOKEN" "$@"; }
+
+# Samples the server's resident set size (KiB) every 0.2 s into $1 until stopped.
+start_sampler() {
+    (while kill -0 "$SERVER_PID" 2>/dev/null; do
+        ps -o rss= -p "$SERVER_PID" || true
+        sleep 0.2
+    done) >"$1" &
+    SAMPLER_PID=$!
+}
+
+stop_sampler() {
+    kill "$SAMPLER_PID" 2>/dev/null || true
+    wait "$SAMPLER_PID" 2>/dev/null || true
+    SAMPLER_PID=""
+}
+
+# scenario NAME SCRIPT URL [IDS]: a warm-up, then the measured wrk run with RSS sampling.
+scenario() {
+    local name=$1 script=$2 url=$3 ids=${4:-/dev/null}
+    log "scenario $name: $url"
+    TOKEN=$(login)
+    local env=(BENCH_LUA="$BENCH/lua" BENCH_TOKEN="$TOKEN" BENCH_IDS="$ids")
+    if [[ "$WARMUP" -gt 0 ]]; then
+        env "${env[@]}" BENCH_RESULT=/dev/null wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" \
+            -s "$BENCH/lua/$script" "$url" >/dev/null
+    fi
+    start_sampler "$OUT/rss-$name.txt"
+    # Other work on the machine skews the numbers: measure how much CPU it took meanwhile.
+    python3 "$BENCH/othercpu.py" "$DURATION" "$DB" >"$OUT/cpu-$name.txt" &
+    local watcher=$!
+    env "${env[@]}" BENCH_RESULT="$OUT/wrk-$name.json" wrk -t"$THREADS" -c"$CONNECTIONS" \
+        -d"${DURATION}s" --latency -s "$BENCH/lua/$script" "$url" | tee "$OUT/wrk-$name.txt"
+    wait "$watcher" || true
+    stop_sampler
+}
+
+# capture NAME CURL-ARGS…: the statements one request sends, from PostgreSQL's log.
+capture() {
+    local name=$1
+    shift
+    local before
+    before=$(stat -c %s "$PG_LOG")
+    api -o /dev/null "$@"
+    sleep 0.5
+    tail -c +"$((before + 1))" "$PG_LOG" | grep -F "@$DB " >"$OUT/queries-$name.log" || true
+    local count
+    count=$(grep -cE 'duration: [0-9.]+ ms  (execute|statement)' "$OUT/queries-$name.log" || true)
+    printf '%s %s\n' "$name" "$count" >>"$OUT/queries.txt"
+    printf '  %-22s %s statements\n' "$name" "$count"
+}
+
+need wrk wrk
+need jq jq
+need pgbench postgresql-client
+need psql postgresql-client
+need curl curl
+need python3 python3
+rm -rf "$OUT"
+mkdir -p "$OUT/pgbench" "$EXPLAIN"
+
+log "machine"
+{
+    echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "nproc: $(nproc)"
+    echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
+    echo "cpu: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
+    echo "kernel: $(uname -r)"
+    echo "postgresql: $(psql -X -At "$PG_URL/postgres" -c 'SHOW server_version')"
+    echo "postgresql settings: $(psql -X -At "$PG_URL/postgres" -c "SELECT string_agg(name || '=' || setting || COALESCE(unit, ''), ' ' ORDER BY name) FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem', 'effective_cache_size', 'max_connections', 'jit', 'random_page_cost')")"
+    echo "wrk: $(wrk -v 2>&1 | head -1)"
+    echo "rustc: $(rustc --version)"
+    echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee "$OUT/machine.txt"
+
+if [[ "$BUILD" == 1 ]]; then
+    log "release build"
+    cargo build --release --quiet
+fi
+[[ -x "$BIN" ]] || { echo "error: $BIN missing (BENCH_BUILD=1 builds it)" >&2; exit 1; }
+{
+    echo "binary: $BIN built $(date -u -r "$BIN" +%Y-%m-%dT%H:%M:%SZ)"
+    echo "git: $(git rev-parse --short HEAD) with $(git status --porcelain | wc -l) changed/new paths in the tree"
+} | tee -a "$OUT/machine.txt"
+
+if [[ "$SEED" == 1 ]]; then
+    log "fresh database $DB: $FLOWS flows, $CONTACTS contacts, $ATTENDANCES attendances"
+    psql -X -q -v ON_ERROR_STOP=1 "$PG_URL/postgres" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" \
+        -c "CREATE DATABASE $DB"
+    started=$(date +%s)
+    DATABASE_URL="$DATABASE_URL" BENCH_PASSWORD="$PASSWORD" RUST_LOG=warn "$BIN" seed-bench \
+        --flows "$FLOWS" --contacts "$CONTACTS" --attendances "$ATTENDANCES" \
+        --interactions-per-attendance "$INTERACTIONS" --members 5 --member-flows "$MEMBER_FLOWS" |
+        tee "$OUT/seed.log"
+    echo "seed_seconds $(($(date +%s) - started))" >>"$OUT/seed.log"
+fi
+psql_db -At -c "SELECT 'rows ' || (SELECT count(*) FROM attendances) || ' attendances, ' || (SELECT count(*) FROM interactions) || ' interactions, ' || (SELECT count(*) FROM attendance_events) || ' events; database ' || pg_size_pretty(pg_database_size(current_database()))" |
+    tee "$OUT/size.txt"
+
+log "server, member login, walking $DEPTH pages"
+start_server
+TOKEN=$(login)
+api "$BASE/api/v1/flows?limit=200" >"$OUT/flows.json"
+visible=$(jq '.items | length' "$OUT/flows.json")
+FLOW=$(jq -er '.items[0].id' "$OUT/flows.json")
+echo "$MEMBER sees $visible flows; benchmarking flow $FLOW"
+LIST="/api/v1/flows/$FLOW/attendances?sort=-updated_at&limit=50"
+: >"$OUT/ids.txt"
+cursor=""
+pages=0
+while [[ "$pages" -lt "$DEPTH" ]]; do
+    url="$LIST"
+    if [[ -n "$cursor" ]]; then url="$LIST&cursor=$cursor"; fi
+    page=$(api "$BASE$url")
+    next=$(jq -r '.next_cursor // empty' <<<"$page")
+    [[ -z "$next" ]] && break
+    jq -r '.items[].id' <<<"$page" >>"$OUT/ids.txt"
+    cursor=$next
+    pages=$((pages + 1))
+done
+DEEP="$LIST&cursor=$cursor"
+SEARCH="$LIST&q=$QUERY"
+echo "deep page: $((pages + 1)) (after $pages pages; asked for $DEPTH)"
+printf '{"flow": "%s", "visible_flows": %s, "pages_walked": %s, "depth_asked": %s, "query": "%s", "duration": %s, "connections": %s, "threads": %s, "attendances": %s, "contacts": %s, "flows": %s, "interactions": %s}\n' \
+    "$FLOW" "$visible" "$pages" "$DEPTH" "$QUERY" "$DURATION" "$CONNECTIONS" "$THREADS" \
+    "$ATTENDANCES" "$CONTACTS" "$FLOWS" "$INTERACTIONS" >"$OUT/meta.json"
+stop_server
+
+if [[ -r "$PG_LOG" ]]; then
+    log "statements per request (log_min_duration_statement = 0 on $DB, one request each)"
+    psql_db -c "ALTER DATABASE $DB SET log_min_duration_statement = 0"
+    start_server
+    TOKEN=$(login)
+    first=$(head -1 "$OUT/ids.txt")
+    : >"$OUT/queries.txt"
+    capture list "$BASE$LIST"
+    capture list-limit-200 "$BASE/api/v1/flows/$FLOW/attendances?sort=-updated_at&limit=200"
+    capture deep "$BASE$DEEP"
+    capture search "$BASE$SEARCH"
+    capture attendance "$BASE/api/v1/attendances/$first"
+    capture timeline "$BASE/api/v1/attendances/$first/timeline"
+    capture interaction -X POST -H 'content-type: application/json' \
+        -d '{"body":"Captura de consultas","notify":false}' "$BASE/api/v1/attendances/$first/interactions"
+    stop_server
+    psql_db -c "ALTER DATABASE $DB RESET log_min_duration_statement"
+    python3 "$BENCH/request_sql.py" "$OUT/queries-list.log" >"$OUT/request.sql"
+else
+    echo "warning: $PG_LOG is not readable: statements per request not counted" >&2
+fi
+
+log "EXPLAIN (ANALYZE, BUFFERS) of (a), (b), (c): custom plan, then the generic plan"
+position=$(python3 -c 'import base64, json, sys
+c = sys.argv[1]
+p = json.loads(base64.urlsafe_b64decode(c + "=" * (-len(c) % 4)))
+print(p["value"]["Time"], p["id"])' "$cursor")
+read -r deep_time deep_id <<<"$position"
+COLUMNS_SQL=$(sed -n 's/^SELECT \(.*\) FROM "attendances".*/\1/p' "$BENCH/list.sql")
+explain() {
+    local name=$1 where=$2 params=$3 types=$4 values=$5
+    local sql="SELECT $COLUMNS_SQL FROM \"attendances\" WHERE $where ORDER BY \"attendances\".\"updated_at\" DESC, \"attendances\".\"id\" DESC LIMIT 51"
+    {
+        echo "-- $name, as the server sends it (bind values inlined): custom plan"
+        psql_db -c "EXPLAIN (ANALYZE, BUFFERS) $(sed_params "$sql" "$values")"
+        echo "-- the same as a prepared statement with plan_cache_mode = force_generic_plan"
+        psql_db -c "SET plan_cache_mode = force_generic_plan" \
+            -c "PREPARE q($types) AS ${sql//\$P/\$}" \
+            -c "EXPLAIN (ANALYZE, BUFFERS) EXECUTE q($params)"
+    } >"$EXPLAIN/$name.txt" 2>&1
+    grep -E 'Index|Seq Scan|Execution Time' "$EXPLAIN/$name.txt" | sed 's/^/  /'
+}
+# Replaces $P1, $P2… by the literal values given as "v1|v2|…".
+sed_params() {
+    local sql=$1 i=1 value
+    local IFS='|'
+    for value in $2; do
+        sql=${sql//\$P$i/$value}
+        i=$((i + 1))
+    done
+    printf '%s' "$sql"
+}
+# shellcheck disable=SC2016 # $P1, $P2 are placeholders for sed_params and PREPARE, not variables
+base_where='"attendances"."flow_id" = $P1 AND "attendances"."view" = $P2'
+explain a-list "$base_where" "'$FLOW', 'active'" "uuid, text" "'$FLOW'|'active'"
+explain b-deep "$base_where AND (\"attendances\".\"updated_at\" < \$P3 OR (\"attendances\".\"updated_at\" = \$P3 AND \"attendances\".\"id\" < \$P4))" \
+    "'$FLOW', 'active', '$deep_time', '$deep_id'" "uuid, text, timestamptz, uuid" \
+    "'$FLOW'|'active'|'$deep_time'::timestamptz|'$deep_id'::uuid"
+# The proposed fix for (b) (see RESULTS.md): the keyset as a row comparison, an index condition.
+explain b-deep-row-comparison "$base_where AND (\"attendances\".\"updated_at\", \"attendances\".\"id\") < (\$P3, \$P4)" \
+    "'$FLOW', 'active', '$deep_time', '$deep_id'" "uuid, text, timestamptz, uuid" \
+    "'$FLOW'|'active'|'$deep_time'::timestamptz|'$deep_id'::uuid"
+explain c-search "$base_where AND \"search_key\" LIKE \$P3 ESCAPE E'\\\\'" \
+    "'$FLOW', 'active', '%$QUERY%'" "uuid, text, text" "'$FLOW'|'active'|'%$QUERY%'"
+
+log "load: server with ${CONNECTIONS} connections, ${THREADS} wrk threads, ${DURATION} s per run"
+start_server
+idle_rss=$(ps -o rss= -p "$SERVER_PID")
+echo "idle_rss_kib $idle_rss" >"$OUT/rss-idle.txt"
+
+log "floor: bench/list.sql through pgbench -M prepared"
+pgbench_args=(-M prepared -c "$CONNECTIONS" -j "$THREADS" -n -f "$BENCH/list.sql"
+    -D flow_id="$FLOW" -D view=active -D limit=51)
+if [[ "$WARMUP" -gt 0 ]]; then pgbench "${pgbench_args[@]}" -T "$WARMUP" "$DATABASE_URL" >/dev/null; fi
+python3 "$BENCH/othercpu.py" "$DURATION" "$DB" >"$OUT/cpu-floor.txt" &
+watcher=$!
+(cd "$OUT/pgbench" && pgbench "${pgbench_args[@]}" -T "$DURATION" -l --log-prefix=list \
+    "$DATABASE_URL") | tee "$OUT/pgbench.txt"
+wait "$watcher" || true
+if [[ -s "$OUT/request.sql" ]]; then
+    log "the database's share of one list request: its captured statements through pgbench"
+    pgbench -M prepared -c "$CONNECTIONS" -j "$THREADS" -n -T "$DURATION" -f "$OUT/request.sql" \
+        "$DATABASE_URL" | tee "$OUT/pgbench-request.txt"
+fi
+
+scenario a-list get.lua "$BASE$LIST"
+scenario b-deep get.lua "$BASE$DEEP"
+scenario c-search get.lua "$BASE$SEARCH"
+scenario d-attendance attendance.lua "$BASE" "$OUT/ids.txt"
+scenario e-interaction interaction.lua "$BASE" "$OUT/ids.txt"
+stop_server
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
+
+log "summary ($OUT/summary.md)"
+python3 "$BENCH/report.py" "$OUT" "$EXPLAIN" | tee "$OUT/summary.md"

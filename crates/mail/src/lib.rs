@@ -1,0 +1,24 @@
+//! E-mail: each user's mailbox (SMTP settings, password encrypted at rest), message templates
+//! with placeholders, and the outbox that "save and notify" fills and a background sender
+//! (lettre) empties with retries. Sits on `core` and `entity`; `attendances` renders templates
+//! and queues notifications through [`compose`], inside its own transactions.
+
+pub mod compose;
+pub mod crypto;
+pub mod dto;
+pub mod error;
+mod mailbox;
+pub mod model;
+mod repo;
+pub mod sender;
+pub mod service;
+pub mod settings;
+pub mod smtp;
+pub mod template;
+mod templates;
+
+pub use error::MailError;
+pub use sender::Sender;
+pub use service::MailService;
+pub use settings::MailSettings;
+pub use template::{AttendanceFacts, Placeholders};

@@ -1,0 +1,160 @@
+//! The background sender: claims due messages from the outbox, sends them through their
+//! sender's mailbox, and records the outcome on the message and on its interaction. Failed
+//! attempts are retried with exponential backoff until `max_attempts`; nothing is deleted.
+//!
+//! A claimed message is leased (`locked_until`), not held in an open transaction while the SMTP
+//! conversation runs. If the process dies after the server took the message but before the
+//! outcome was recorded, the lease runs out and the message is sent once more.
+
+use std::time::Duration;
+
+use crm_entity::outbox;
+use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::crypto::Cipher;
+use crate::repo;
+use crate::settings::MailSettings;
+use crate::smtp::{self, Account, Envelope, mailbox};
+
+#[derive(Clone)]
+pub struct Sender {
+    db: DatabaseConnection,
+    cipher: Cipher,
+    settings: MailSettings,
+}
+
+impl Sender {
+    pub fn new(db: DatabaseConnection, cipher: Cipher, settings: MailSettings) -> Self {
+        Self {
+            db,
+            cipher,
+            settings,
+        }
+    }
+
+    /// Runs rounds every `sender_interval_ms` until `stop` turns `true` (or its sender is gone).
+    pub fn spawn(self, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
+        tokio::spawn(async move {
+            let interval = self.settings.sender_interval();
+            loop {
+                if let Err(error) = self.run_once().await {
+                    tracing::warn!(%error, "mail sender: round failed; trying again later");
+                }
+                tokio::select! {
+                    () = tokio::time::sleep(interval) => {}
+                    changed = stop.changed() => {
+                        if changed.is_err() || *stop.borrow() {
+                            break;
+                        }
+                    }
+                }
+            }
+        })
+    }
+
+    /// Claims the due messages and tries each once; how many were tried.
+    pub async fn run_once(&self) -> Result<usize, DbErr> {
+        let claimed = self.claim().await?;
+        let count = claimed.len();
+        for message in claimed {
+            self.deliver(message).await?;
+        }
+        Ok(count)
+    }
+
+    async fn claim(&self) -> Result<Vec<outbox::Model>, DbErr> {
+        let now = crm_core::time::now();
+        let txn = self.db.begin().await?;
+        let due = repo::due_messages(&txn, now, self.settings.batch_size.max(1)).await?;
+        if due.is_empty() {
+            return Ok(due);
+        }
+        let ids: Vec<_> = due.iter().map(|m| m.id).collect();
+        repo::lease(&txn, &ids, now + self.settings.lease()).await?;
+        txn.commit().await?;
+        Ok(due)
+    }
+
+    async fn deliver(&self, mut message: outbox::Model) -> Result<(), DbErr> {
+        let outcome = self.attempt(&message).await?;
+        let now = crm_core::time::now();
+        message.attempts += 1;
+        message.locked_until = None;
+        let txn = self.db.begin().await?;
+        match outcome {
+            Ok(thread_root) => {
+                tracing::info!(outbox_id = %message.id, attempts = message.attempts, "mail sent");
+                message.status = "sent".to_owned();
+                message.sent_at = Some(now);
+                message.in_reply_to.clone_from(&thread_root);
+                message.references = thread_root;
+                message.last_error = None;
+                let (interaction, message_id) =
+                    (message.interaction_id, message.message_id.clone());
+                repo::save_message(&txn, message).await?;
+                repo::set_notification(&txn, interaction, "sent", None, Some(message_id)).await?;
+            }
+            Err(error) => {
+                let attempts = u32::try_from(message.attempts).unwrap_or(u32::MAX);
+                let give_up = attempts >= self.settings.max_attempts;
+                tracing::warn!(
+                    outbox_id = %message.id, attempts, give_up, %error, "mail not sent"
+                );
+                if give_up {
+                    message.status = "failed".to_owned();
+                } else {
+                    message.next_attempt_at = now + self.settings.backoff(attempts);
+                }
+                message.last_error = Some(error.clone());
+                let status = if give_up { "failed" } else { "pending" };
+                let interaction = message.interaction_id;
+                repo::save_message(&txn, message).await?;
+                repo::set_notification(&txn, interaction, status, Some(error), None).await?;
+            }
+        }
+        txn.commit().await
+    }
+
+    /// One try: `Ok(Ok(thread root))` when the server took the message, `Ok(Err(why))` when it
+    /// did not (or could not be reached); `Err` only for database trouble.
+    async fn attempt(
+        &self,
+        message: &outbox::Model,
+    ) -> Result<Result<Option<String>, String>, DbErr> {
+        let Some(row) = repo::mailbox(&self.db, message.sender_id).await? else {
+            return Ok(Err(
+                "the sender has no mailbox any more; configure it at /me/mailbox".to_owned(),
+            ));
+        };
+        let account = match Account::from_row(&row, &self.cipher) {
+            Ok(account) => account,
+            Err(error) => return Ok(Err(error.to_string())),
+        };
+        let thread_root = repo::thread_root(&self.db, message.attendance_id).await?;
+        let timeout = self.settings.smtp_timeout();
+        Ok(send(&account, message, thread_root.as_deref(), timeout)
+            .await
+            .map(|()| thread_root))
+    }
+}
+
+async fn send(
+    account: &Account,
+    message: &outbox::Model,
+    thread_root: Option<&str>,
+    timeout: Duration,
+) -> Result<(), String> {
+    let email = smtp::message(Envelope {
+        from: account.from_mailbox()?,
+        to: mailbox(&message.to_name, &message.to_address)?,
+        reply_to: Some(mailbox("", &message.reply_to)?),
+        subject: &message.subject,
+        text: &message.text_body,
+        html: &message.html_body,
+        message_id: &message.message_id,
+        thread_root,
+    })?;
+    account.send(&email, timeout).await.map(|_| ())
+}
