@@ -155,7 +155,8 @@ capture() {
     sleep 0.5
     tail -c +"$((before + 1))" "$PG_LOG" | grep -F "@$DB " >"$OUT/queries-$name.log" || true
     local count
-    count=$(grep -cE 'duration: [0-9.]+ ms  (execute|statement)' "$OUT/queries-$name.log" || true)
+    # Without the background mail sender's outbox polls (see request_sql.py).
+    count=$(python3 "$BENCH/request_sql.py" --count "$OUT/queries-$name.log")
     printf '%s %s\n' "$name" "$count" >>"$OUT/queries.txt"
     printf '  %-22s %s statements\n' "$name" "$count"
 }
@@ -262,6 +263,7 @@ log "EXPLAIN (ANALYZE, BUFFERS) of (a), (b), (c): custom plan, then the generic 
 position=$(python3 -c 'import base64, json, sys
 c = sys.argv[1]
 p = json.loads(base64.urlsafe_b64decode(c + "=" * (-len(c) % 4)))
+p = p[0] if isinstance(p, list) else p  # (position, direction) or a bare position
 print(p["value"]["Time"], p["id"])' "$cursor")
 read -r deep_time deep_id <<<"$position"
 COLUMNS_SQL=$(sed -n 's/^SELECT \(.*\) FROM "attendances".*/\1/p' "$BENCH/list.sql")

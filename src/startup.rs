@@ -8,7 +8,7 @@ use actix_web::{HttpServer, web};
 use crm_api::AppState;
 use crm_api::fallback::RouteTable;
 use crm_auth::AuthService;
-use crm_mail::{MailService, Sender};
+use crm_mail::{MailService, Sender, SenderHandle};
 use crm_migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
@@ -53,9 +53,8 @@ pub struct Bootstrap {
 pub struct Application {
     port: u16,
     server: Server,
-    /// Stops the background mail sender when the server stops.
-    stop_sender: tokio::sync::watch::Sender<bool>,
-    sender: tokio::task::JoinHandle<()>,
+    /// The background mail sender, stopped with the server.
+    sender: SenderHandle,
 }
 
 impl Application {
@@ -77,9 +76,7 @@ impl Application {
             );
         }
         let mail = MailService::new(db.clone(), &settings.mail)?;
-        let (stop_sender, stop) = tokio::sync::watch::channel(false);
-        let sender =
-            Sender::new(db.clone(), mail.cipher().clone(), settings.mail.clone()).spawn(stop);
+        let sender = Sender::new(db.clone(), mail.cipher().clone(), settings.mail.clone()).spawn();
         let state = web::Data::new(AppState::new(db, auth, mail));
         let document = Arc::new(crm_api::openapi_document());
         let routes = Arc::new(RouteTable::from_openapi(&document));
@@ -103,7 +100,6 @@ impl Application {
         Ok(Self {
             port,
             server: server.run(),
-            stop_sender,
             sender,
         })
     }
@@ -115,9 +111,7 @@ impl Application {
     /// Serves until SIGINT/SIGTERM, then finishes in-flight requests (up to 10 s).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
-        // A send in progress finishes (its outcome is recorded) before the sender stops.
-        let _ = self.stop_sender.send(true);
-        let _ = self.sender.await;
+        self.sender.stop().await;
         result
     }
 }

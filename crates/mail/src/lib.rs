@@ -18,7 +18,7 @@ pub mod template;
 mod templates;
 
 pub use error::MailError;
-pub use sender::Sender;
+pub use sender::{Sender, SenderHandle};
 pub use service::MailService;
 pub use settings::MailSettings;
 pub use template::{AttendanceFacts, Placeholders};

@@ -181,6 +181,24 @@ pub async fn lease(
         .map(|_| ())
 }
 
+/// Extends the lease on a message to `until`, if it is still the lease `held` taken when it was
+/// claimed; `false` when the lease ran out and another sender claimed the message meanwhile.
+pub async fn renew_lease(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    held: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = outbox::Entity::update_many()
+        .col_expr(outbox::Column::LockedUntil, Expr::value(until))
+        .filter(outbox::Column::Id.eq(id))
+        .filter(outbox::Column::Status.eq("pending"))
+        .filter(outbox::Column::LockedUntil.eq(held))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
 /// The `Message-ID` of the attendance's first sent message: the root its later messages thread
 /// under.
 pub async fn thread_root(

@@ -8,6 +8,7 @@
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use crm_entity::outbox;
 use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 use tokio::sync::watch;
@@ -17,6 +18,20 @@ use crate::crypto::Cipher;
 use crate::repo;
 use crate::settings::MailSettings;
 use crate::smtp::{self, Account, Envelope, mailbox};
+
+/// The running sender task.
+pub struct SenderHandle {
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl SenderHandle {
+    /// Lets the message being sent finish (its outcome is recorded), then ends the task.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+}
 
 #[derive(Clone)]
 pub struct Sender {
@@ -34,12 +49,14 @@ impl Sender {
         }
     }
 
-    /// Runs rounds every `sender_interval_ms` until `stop` turns `true` (or its sender is gone).
-    pub fn spawn(self, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
-        tokio::spawn(async move {
+    /// Runs rounds every `sender_interval_ms` until [`SenderHandle::stop`] (or until the handle
+    /// is dropped).
+    pub fn spawn(self) -> SenderHandle {
+        let (stop_tx, mut stop) = watch::channel(false);
+        let task = tokio::spawn(async move {
             let interval = self.settings.sender_interval();
             loop {
-                if let Err(error) = self.run_once().await {
+                if let Err(error) = self.round(Some(&stop)).await {
                     tracing::warn!(%error, "mail sender: round failed; trying again later");
                 }
                 tokio::select! {
@@ -51,33 +68,59 @@ impl Sender {
                     }
                 }
             }
-        })
+        });
+        SenderHandle {
+            stop: stop_tx,
+            task,
+        }
     }
 
     /// Claims the due messages and tries each once; how many were tried.
     pub async fn run_once(&self) -> Result<usize, DbErr> {
-        let claimed = self.claim().await?;
-        let count = claimed.len();
-        for message in claimed {
-            self.deliver(message).await?;
-        }
-        Ok(count)
+        self.round(None).await
     }
 
-    async fn claim(&self) -> Result<Vec<outbox::Model>, DbErr> {
+    /// One round; with `stop`, the messages not yet tried when it turns `true` are left for
+    /// the next start (their lease runs out), so shutting down waits for one send at most.
+    async fn round(&self, stop: Option<&watch::Receiver<bool>>) -> Result<usize, DbErr> {
+        let (claimed, lease) = self.claim().await?;
+        let mut tried = 0;
+        for message in claimed {
+            if stop.is_some_and(|stop| *stop.borrow()) {
+                break;
+            }
+            if self.deliver(message, lease).await? {
+                tried += 1;
+            }
+        }
+        Ok(tried)
+    }
+
+    /// The due messages, leased until the returned time.
+    async fn claim(&self) -> Result<(Vec<outbox::Model>, DateTime<Utc>), DbErr> {
         let now = crm_core::time::now();
+        let lease = now + self.settings.lease();
         let txn = self.db.begin().await?;
         let due = repo::due_messages(&txn, now, self.settings.batch_size.max(1)).await?;
-        if due.is_empty() {
-            return Ok(due);
+        if !due.is_empty() {
+            let ids: Vec<_> = due.iter().map(|m| m.id).collect();
+            repo::lease(&txn, &ids, lease).await?;
+            txn.commit().await?;
         }
-        let ids: Vec<_> = due.iter().map(|m| m.id).collect();
-        repo::lease(&txn, &ids, now + self.settings.lease()).await?;
-        txn.commit().await?;
-        Ok(due)
+        Ok((due, lease))
     }
 
-    async fn deliver(&self, mut message: outbox::Model) -> Result<(), DbErr> {
+    /// Sends the message unless its lease ran out while earlier ones of the round were sent
+    /// (another sender may have it now); whether it was tried.
+    async fn deliver(
+        &self,
+        mut message: outbox::Model,
+        lease: DateTime<Utc>,
+    ) -> Result<bool, DbErr> {
+        let renewed = crm_core::time::now() + self.settings.lease();
+        if !repo::renew_lease(&self.db, message.id, lease, renewed).await? {
+            return Ok(false);
+        }
         let outcome = self.attempt(&message).await?;
         let now = crm_core::time::now();
         message.attempts += 1;
@@ -114,7 +157,8 @@ impl Sender {
                 repo::set_notification(&txn, interaction, status, Some(error), None).await?;
             }
         }
-        txn.commit().await
+        txn.commit().await?;
+        Ok(true)
     }
 
     /// One try: `Ok(Ok(thread root))` when the server took the message, `Ok(Err(why))` when it
