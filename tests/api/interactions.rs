@@ -40,6 +40,34 @@ async fn a_posted_interaction_names_its_author_and_time() {
 }
 
 #[tokio::test]
+async fn notes_posted_at_the_same_time_are_all_saved() {
+    let app = spawn_app().await;
+    let desk = desk(&app, json!([])).await;
+    let created = titled(&app, &desk, "Cadeiras").await;
+    let path = notes_path(&created);
+    let bodies: Vec<Value> = (1..=12)
+        .map(|n| json!({"body": format!("Nota {n}")}))
+        .collect();
+
+    // No If-Match: posting a note is not an edit, so concurrent posts must not conflict.
+    let posts = bodies
+        .iter()
+        .map(|body| app.post(&path, &app.admin_token, body));
+    let statuses: Vec<u16> = futures_util::future::join_all(posts)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+
+    assert_eq!(statuses, vec![201; 12]);
+    let listed = admin_get(&app, &format!("{path}?limit=50")).await;
+    assert_eq!(each(&listed, "body").len(), 12);
+    let after = admin_get(&app, &format!("/attendances/{}", id_of(&created))).await;
+    let version = |v: &Value| v["version"].as_i64().unwrap();
+    assert_eq!(version(&after), version(&created) + 12);
+}
+
+#[tokio::test]
 async fn interactions_are_listed_newest_first_page_by_page() {
     let app = spawn_app().await;
     let desk = desk(&app, json!([])).await;

@@ -7,7 +7,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::dto::AttendanceResponse;
-use crate::service::{AttendanceService, load, respond, save};
+use crate::service::{AttendanceService, load_for_write, respond, save};
 use crate::{AttendanceError, repo};
 
 /// A change of an attendance's place: which field it sets, and the rule it must meet.
@@ -60,7 +60,7 @@ impl AttendanceService {
         transition: Transition,
     ) -> Result<AttendanceResponse, AttendanceError> {
         let txn = self.db.begin().await?;
-        let (current, _) = load(&txn, actor, id).await?;
+        let (current, _) = load_for_write(&txn, actor, id).await?;
         let now = crm_core::time::now();
         let mut row = current.clone();
         let (archived, trashed) = (current.archived_at.is_some(), current.deleted_at.is_some());
@@ -123,7 +123,7 @@ impl AttendanceService {
     /// Deletes a trashed attendance for good, with its notes and history (administrators).
     pub async fn purge(&self, actor: &Actor, id: Uuid) -> Result<(), AttendanceError> {
         let txn = self.db.begin().await?;
-        let (row, _) = load(&txn, actor, id).await?;
+        let (row, _) = load_for_write(&txn, actor, id).await?;
         if !actor.is_admin() {
             return Err(AttendanceError::Forbidden);
         }
@@ -148,7 +148,7 @@ impl AttendanceService {
         target_flow_id: Uuid,
     ) -> Result<AttendanceResponse, AttendanceError> {
         let txn = self.db.begin().await?;
-        let (current, from_flow) = load(&txn, actor, id).await?;
+        let (current, from_flow) = load_for_write(&txn, actor, id).await?;
         let target = match crm_flows::visible_flow(&txn, actor, target_flow_id).await {
             Ok(flow) => flow,
             Err(FlowError::NotFound) => return Err(AttendanceError::FlowNotFound),
@@ -216,7 +216,7 @@ impl AttendanceService {
         attach: bool,
     ) -> Result<AttendanceResponse, AttendanceError> {
         let txn = self.db.begin().await?;
-        let (current, _) = load(&txn, actor, id).await?;
+        let (current, _) = load_for_write(&txn, actor, id).await?;
         let tag = crm_tags::lookup::tags_in_flow(&txn, current.flow_id, &[tag_id])
             .await?
             .pop()

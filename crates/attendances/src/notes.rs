@@ -16,7 +16,7 @@ use crate::AttendanceError;
 use crate::dto::{CreateInteractionRequest, InteractionResponse, TimelineEntry, UserRef};
 use crate::model::parse_body;
 use crate::repo::{self, EventRow, InteractionRow};
-use crate::service::{AttendanceService, add_interaction, load, save};
+use crate::service::{AttendanceService, add_interaction, load, load_for_write, save};
 
 /// What posting a note or rendering a template can fail with: the attendance's rules, or the
 /// mail module's (no mailbox, a template the caller may not use).
@@ -71,7 +71,7 @@ impl AttendanceService {
             parse_body("body", typed.unwrap_or_default()).map_err(|e| FieldErrors(vec![e]))?;
         }
         let txn = self.db.begin().await?;
-        let (current, flow) = load(&txn, actor, attendance_id).await?;
+        let (current, flow) = load_for_write(&txn, actor, attendance_id).await?;
         if current.deleted_at.is_some() {
             return Err(AttendanceError::InTrash.into());
         }

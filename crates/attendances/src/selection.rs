@@ -4,7 +4,7 @@
 use crm_core::Actor;
 use crm_core::page::Direction;
 use crm_entity::attendances;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, TransactionTrait};
 use uuid::Uuid;
 
 use crate::dto::ListParams;
@@ -60,7 +60,7 @@ impl AttendanceService {
 
 /// The next rows of a selection after `after` (the last row of the previous batch).
 pub async fn next_batch(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     selection: &Selection,
     after: Option<&attendances::Model>,
     size: u64,

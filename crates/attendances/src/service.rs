@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use crm_core::{Actor, FieldErrors, Money};
 use crm_entity::{attendances, flows, interactions};
 use crm_flows::FlowError;
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -130,7 +130,7 @@ impl AttendanceService {
         if_match: Option<i32>,
     ) -> Result<AttendanceResponse, AttendanceError> {
         let txn = self.db.begin().await?;
-        let (current, _) = load(&txn, actor, id).await?;
+        let (current, _) = load_for_write(&txn, actor, id).await?;
         let mut errors = FieldErrors::new();
         let title = request
             .title
@@ -213,9 +213,28 @@ pub async fn load(
     actor: &Actor,
     id: Uuid,
 ) -> Result<(attendances::Model, flows::Model), AttendanceError> {
-    let row = repo::by_id(db, id)
-        .await?
-        .ok_or(AttendanceError::NotFound)?;
+    let row = repo::by_id(db, id).await?;
+    visible(db, actor, row).await
+}
+
+/// [`load`] for a transaction that will write the attendance: the row stays locked until the
+/// transaction ends, so writers queue instead of failing each other's version check. Only an
+/// `If-Match` naming an older version is a conflict (412); two notes posted at once are not.
+pub(crate) async fn load_for_write(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<(attendances::Model, flows::Model), AttendanceError> {
+    let row = repo::by_id_for_update(txn, id).await?;
+    visible(txn, actor, row).await
+}
+
+async fn visible(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    row: Option<attendances::Model>,
+) -> Result<(attendances::Model, flows::Model), AttendanceError> {
+    let row = row.ok_or(AttendanceError::NotFound)?;
     match crm_flows::visible_flow(db, actor, row.flow_id).await {
         Ok(flow) => Ok((row, flow)),
         Err(FlowError::NotFound) => Err(AttendanceError::NotFound),

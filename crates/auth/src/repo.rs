@@ -46,15 +46,13 @@ pub async fn list_users(
 ) -> Result<Vec<users::Model>, DbErr> {
     let mut query = users::Entity::find();
     if let Some((key, id)) = after {
-        query = query.filter(
-            sea_orm::Condition::any()
-                .add(users::Column::EmailKey.gt(key.clone()))
-                .add(
-                    sea_orm::Condition::all()
-                        .add(users::Column::EmailKey.eq(key))
-                        .add(users::Column::Id.gt(id)),
-                ),
-        );
+        query = query.filter(crm_entity::keyset::beyond(
+            users::Column::EmailKey,
+            key,
+            users::Column::Id,
+            id,
+            false,
+        ));
     }
     query
         .order_by_asc(users::Column::EmailKey)

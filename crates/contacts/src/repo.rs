@@ -94,14 +94,7 @@ fn keyset(
     id: Uuid,
     descending: bool,
 ) -> Condition {
-    let (beyond, beyond_id) = if descending {
-        (column.lt(value.clone()), contacts::Column::Id.lt(id))
-    } else {
-        (column.gt(value.clone()), contacts::Column::Id.gt(id))
-    };
-    Condition::any()
-        .add(beyond)
-        .add(Condition::all().add(column.eq(value)).add(beyond_id))
+    crm_entity::keyset::beyond(column, value, contacts::Column::Id, id, descending)
 }
 
 pub async fn insert(

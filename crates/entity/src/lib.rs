@@ -11,6 +11,7 @@ pub mod flow_preferences;
 pub mod flow_users;
 pub mod flows;
 pub mod interactions;
+pub mod keyset;
 pub mod login_throttle;
 pub mod mail_templates;
 pub mod mailboxes;

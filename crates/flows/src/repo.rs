@@ -2,10 +2,10 @@
 
 use chrono::{DateTime, Utc};
 use crm_core::Actor;
-use crm_entity::{flow_users, flows, users};
+use crm_entity::{flow_users, flows, keyset, users};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -37,15 +37,13 @@ pub async fn list(
         query = query.filter(flows::Column::Active.eq(active));
     }
     if let Some((key, id)) = after {
-        query = query.filter(
-            Condition::any()
-                .add(flows::Column::NameKey.gt(key.clone()))
-                .add(
-                    Condition::all()
-                        .add(flows::Column::NameKey.eq(key))
-                        .add(flows::Column::Id.gt(id)),
-                ),
-        );
+        query = query.filter(keyset::beyond(
+            flows::Column::NameKey,
+            key,
+            flows::Column::Id,
+            id,
+            false,
+        ));
     }
     query
         .order_by_asc(flows::Column::NameKey)

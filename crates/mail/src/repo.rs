@@ -72,15 +72,13 @@ pub async fn visible_templates(
             .add(mail_templates::Column::Shared.eq(true)),
     );
     if let Some((key, id)) = after {
-        query = query.filter(
-            Condition::any()
-                .add(mail_templates::Column::NameKey.gt(key.clone()))
-                .add(
-                    Condition::all()
-                        .add(mail_templates::Column::NameKey.eq(key))
-                        .add(mail_templates::Column::Id.gt(id)),
-                ),
-        );
+        query = query.filter(crm_entity::keyset::beyond(
+            mail_templates::Column::NameKey,
+            key,
+            mail_templates::Column::Id,
+            id,
+            false,
+        ));
     }
     query
         .order_by_asc(mail_templates::Column::NameKey)

@@ -1,7 +1,7 @@
 //! Queries on purchases, their lines, and the suppliers they name.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use crm_entity::{contacts, purchase_items, purchases};
+use crm_entity::{contacts, keyset, purchase_items, purchases};
 use sea_orm::sea_query::{Expr, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, JoinType,
@@ -137,15 +137,13 @@ pub async fn list(
 ) -> Result<Vec<(purchases::Model, Option<contacts::Model>)>, DbErr> {
     let mut query = purchases::Entity::find().filter(condition(filter));
     if let Some((at, id)) = after {
-        query = query.filter(
-            Condition::any()
-                .add(purchases::Column::CreatedAt.lt(at))
-                .add(
-                    Condition::all()
-                        .add(purchases::Column::CreatedAt.eq(at))
-                        .add(purchases::Column::Id.lt(id)),
-                ),
-        );
+        query = query.filter(keyset::beyond(
+            purchases::Column::CreatedAt,
+            at,
+            purchases::Column::Id,
+            id,
+            true,
+        ));
     }
     query
         .join(JoinType::LeftJoin, supplier())

@@ -1,7 +1,7 @@
 //! Queries on orders, their versions and lines.
 
 use chrono::{DateTime, Utc};
-use crm_entity::{sale_items, sale_versions, sales};
+use crm_entity::{keyset, sale_items, sale_versions, sales};
 use sea_orm::sea_query::{Expr, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
@@ -127,13 +127,13 @@ pub async fn list(
 ) -> Result<Vec<sales::Model>, DbErr> {
     let mut query = sales::Entity::find().filter(condition(filter));
     if let Some((at, id)) = after {
-        query = query.filter(
-            Condition::any().add(sales::Column::CreatedAt.lt(at)).add(
-                Condition::all()
-                    .add(sales::Column::CreatedAt.eq(at))
-                    .add(sales::Column::Id.lt(id)),
-            ),
-        );
+        query = query.filter(keyset::beyond(
+            sales::Column::CreatedAt,
+            at,
+            sales::Column::Id,
+            id,
+            true,
+        ));
     }
     query
         .order_by_desc(sales::Column::CreatedAt)

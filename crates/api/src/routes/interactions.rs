@@ -49,8 +49,11 @@ async fn list_interactions(
 
 /// Posts an interaction on an attendance.
 ///
-/// Also what the list's "+" shortcut calls. The attendance counts as updated. `notify` is
-/// stored (the e-mail to the contact comes with the mail module).
+/// Also what the list's "+" shortcut calls. The attendance counts as updated. With `notify`
+/// ("save and notify") the note is also e-mailed to the contact from the caller's mailbox: the
+/// message is queued in the same transaction as the note (409 `mailbox_not_configured` without a
+/// mailbox, and nothing is saved) and a background sender delivers it, retrying with backoff;
+/// the note's `notification_status` goes from `pending` to `sent` or `failed`.
 #[utoipa::path(
     tag = "interactions",
     security(("bearer" = [])),

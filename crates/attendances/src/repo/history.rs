@@ -112,15 +112,13 @@ pub async fn interactions_page(
     let mut select = interaction_select();
     select.and_where(Expr::col((i, interactions::Column::AttendanceId)).eq(attendance_id));
     if let Some((at, id)) = after {
-        select.cond_where(
-            sea_orm::Condition::any()
-                .add(Expr::col((i, interactions::Column::CreatedAt)).lt(at))
-                .add(
-                    sea_orm::Condition::all()
-                        .add(Expr::col((i, interactions::Column::CreatedAt)).eq(at))
-                        .add(Expr::col((i, interactions::Column::Id)).lt(id)),
-                ),
-        );
+        select.cond_where(crm_entity::keyset::beyond(
+            interactions::Column::CreatedAt,
+            at,
+            interactions::Column::Id,
+            id,
+            true,
+        ));
     }
     select
         .order_by((i, interactions::Column::CreatedAt), Order::Desc)
@@ -199,15 +197,13 @@ pub async fn timeline(
         )
         .and_where(Expr::col((e, attendance_events::Column::AttendanceId)).eq(attendance_id));
     if let Some((at, id)) = after {
-        select.cond_where(
-            sea_orm::Condition::any()
-                .add(Expr::col((e, attendance_events::Column::CreatedAt)).lt(at))
-                .add(
-                    sea_orm::Condition::all()
-                        .add(Expr::col((e, attendance_events::Column::CreatedAt)).eq(at))
-                        .add(Expr::col((e, attendance_events::Column::Id)).lt(id)),
-                ),
-        );
+        select.cond_where(crm_entity::keyset::beyond(
+            attendance_events::Column::CreatedAt,
+            at,
+            attendance_events::Column::Id,
+            id,
+            true,
+        ));
     }
     select
         .order_by((e, attendance_events::Column::CreatedAt), Order::Desc)

@@ -10,7 +10,8 @@ use chrono::{DateTime, Utc};
 use crm_entity::{attendance_events, attendance_tags, attendances, counters, flow_preferences};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    Set,
 };
 use uuid::Uuid;
 
@@ -19,6 +20,17 @@ pub async fn by_id(
     id: Uuid,
 ) -> Result<Option<attendances::Model>, DbErr> {
     attendances::Entity::find_by_id(id).one(db).await
+}
+
+/// The row, locked until the transaction ends (`FOR UPDATE`; SQLite has one writer at a time).
+pub async fn by_id_for_update(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<attendances::Model>, DbErr> {
+    attendances::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(db)
+        .await
 }
 
 /// The next value of a named counter (`attendance_reference`, `quote_code`, …). The counter row
