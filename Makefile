@@ -93,6 +93,13 @@ contract-test: $(VENV_STAMP) ## schemathesis against the committed document on a
 bench: pg-check ## load scenarios: seed crm_bench, wrk + pgbench floor (bench/run.sh, bench/RESULTS.md)
 	bash bench/run.sh
 
+# PostgreSQL only; a fresh crm_bench_export (300,000 attendances in 2 flows); sizes from
+# BENCH_EXPORT_* variables (bench/export.sh), e.g. reuse the binary and the data:
+# BENCH_BUILD=0 BENCH_SEED=0 make bench-export
+.PHONY: bench-export
+bench-export: pg-check ## memory of a 100,000-row contact-data export (bench/export.sh, bench/RESULTS.md)
+	bash bench/export.sh
+
 docker-lint: $(VENV_STAMP) ## hadolint on the Dockerfile
 	$(TOOLS_VENV)/bin/hadolint Dockerfile
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Turns the raw output of bench/run.sh (bench/out/) into a Markdown summary checked against the
-targets of issue 3. Standard library only."""
+targets of issues 3 and 4. Standard library only."""
 
 import glob
 import json
@@ -55,6 +55,36 @@ def pgbench_floor(out):
     }
 
 
+def labelled_times(path):
+    """(label, execution ms) for each `-- label` section of an EXPLAIN file with one plan each."""
+    found = []
+    label = None
+    try:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("-- "):
+                    label = line[3:].strip()
+                timing = re.search(r"Execution Time: ([0-9.]+) ms", line)
+                if timing and label:
+                    found.append((label, float(timing.group(1))))
+    except OSError:
+        pass
+    return found
+
+
+def pgbench_request(out, name):
+    """TPS and mean latency (ms) of a pgbench run of a request's captured statements; NaNs when
+    it did not run."""
+    try:
+        with open(os.path.join(out, name), encoding="utf-8") as f:
+            text = f.read()
+        tps = float(re.search(r"tps = ([0-9.]+)", text).group(1))
+        latency = float(re.search(r"latency average = ([0-9.]+) ms", text).group(1))
+        return tps, latency
+    except (OSError, AttributeError, ValueError):
+        return float("nan"), float("nan")
+
+
 def max_rss_mib(out, name):
     try:
         with open(os.path.join(out, f"rss-{name}.txt"), encoding="utf-8") as f:
@@ -78,16 +108,36 @@ def verdict(ok):
     return "PASS" if ok else "**FAIL**"
 
 
+def statement_times(path):
+    """Execution times (ms) of each statement in an explain_request.py output, by number, as
+    (custom plan, generic plan)."""
+    times = {}
+    number = None
+    try:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                header = re.match(r"-- statement (\d+)", line)
+                if header:
+                    number = int(header.group(1))
+                timing = re.search(r"Execution Time: ([0-9.]+) ms", line)
+                if timing and number is not None:
+                    times.setdefault(number, []).append(float(timing.group(1)))
+    except OSError:
+        return {}
+    return times
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "out")
     meta = load_json(os.path.join(out, "meta.json")) or {}
-    names = ["a-list", "b-deep", "c-search", "d-attendance", "e-interaction"]
+    names = ["a-list", "b-deep", "c-search", "d-attendance", "e-interaction", "f-summary"]
     labels = {
         "a-list": "(a) list page 1, sort=-updated_at, limit=50",
         "b-deep": f"(b) page {meta.get('pages_walked', '?') + 1 if isinstance(meta.get('pages_walked'), int) else '?'} through cursors",
         "c-search": f"(c) search q={meta.get('query', '?')}",
         "d-attendance": "(d) attendance + timeline (alternating)",
         "e-interaction": "(e) POST interaction",
+        "f-summary": "(f) flow summary",
     }
     runs = {name: load_json(os.path.join(out, f"wrk-{name}.json")) for name in names}
     floor = pgbench_floor(out)
@@ -95,7 +145,7 @@ def main():
     print("## Results\n")
     with open(os.path.join(out, "machine.txt"), encoding="utf-8") as f:
         print("```\n" + f.read().strip())
-    for extra in ("size.txt",):
+    for extra in ("size.txt", "receivable.txt"):
         path = os.path.join(out, extra)
         if os.path.exists(path):
             with open(path, encoding="utf-8") as f:
@@ -113,18 +163,18 @@ def main():
         f"{floor['p50_ms']:.2f} | {floor['p90_ms']:.2f} | {floor['p99_ms']:.2f} | "
         f"{floor['max_ms']:.2f} | – | – | {other_cpu(out, 'floor')} |"
     )
-    request_tps = float("nan")
-    try:
-        with open(os.path.join(out, "pgbench-request.txt"), encoding="utf-8") as f:
-            text = f.read()
-        request_tps = float(re.search(r"tps = ([0-9.]+)", text).group(1))
-        request_latency = float(re.search(r"latency average = ([0-9.]+) ms", text).group(1))
+    request_tps, request_latency = pgbench_request(out, "pgbench-request.txt")
+    if request_tps == request_tps:
         print(
             f"| the statements of one list request (captured, via pgbench) | {request_tps:.0f} | "
             f"{request_latency:.2f} | | | | | – | – | |"
         )
-    except (OSError, AttributeError, ValueError):
-        pass
+    summary_tps, summary_latency = pgbench_request(out, "pgbench-request-summary.txt")
+    if summary_tps == summary_tps:
+        print(
+            f"| the statements of one summary request (f) (captured, via pgbench) | {summary_tps:.0f} | "
+            f"{summary_latency:.2f} | | | | | – | – | |"
+        )
     for name in names:
         run = runs[name]
         if not run:
@@ -146,7 +196,7 @@ def main():
         print(f"| list page 1 throughput ≥ 0.5× floor | {a['rps']:.0f} / {floor['tps']:.0f} = {ratio:.2f}× | {verdict(ratio >= 0.5)} |")
         ratio = a["p99_ms"] / floor["p99_ms"]
         print(f"| list page 1 p99 ≤ 2× floor p99 | {a['p99_ms']:.2f} / {floor['p99_ms']:.2f} ms = {ratio:.2f}× | {verdict(ratio <= 2)} |")
-    for name in ("b-deep", "c-search", "d-attendance"):
+    for name in ("b-deep", "c-search", "d-attendance", "f-summary"):
         run = runs.get(name)
         if run:
             print(f"| {labels[name]}: p99 ≤ 50 ms | {run['p99_ms']:.2f} ms | {verdict(run['p99_ms'] <= 50)} |")
@@ -177,6 +227,16 @@ def main():
         print(f"| server RSS under load ≤ 100 MiB | max {max(rss):.1f} MiB | {verdict(max(rss) <= 100)} |")
     if a and request_tps == request_tps:
         print(f"| (info) list page 1 vs the database work of the same request | {a['rps']:.0f} / {request_tps:.0f} = {a['rps'] / request_tps:.2f}× | – |")
+    times = statement_times(os.path.join(explain_dir, "f-summary.txt"))
+    f = runs.get("f-summary")
+    if f and summary_tps == summary_tps:
+        print(f"| (info) (f) flow summary vs the database work of the same request | {f['rps']:.0f} / {summary_tps:.0f} = {f['rps'] / summary_tps:.2f}× | – |")
+    if times:
+        detail = ", ".join(f"{n}: {' / '.join(f'{t:.2f}' for t in ts)}" for n, ts in sorted(times.items()))
+        slowest = max(max(ts) for ts in times.values())
+        print(f"| (info) (f)'s statements, execution ms custom / generic plan (explain/f-summary.txt) | {detail} | slowest {slowest:.2f} ms |")
+    for label, ms in labelled_times(os.path.join(explain_dir, "f-summary-proposed.txt")):
+        print(f"| (info) proposed for (f): {label} (explain/f-summary-proposed.txt) | {ms:.2f} ms | – |")
     e = runs.get("e-interaction")
     if e:
         print(f"| (e) POST interaction (a write; no target) | {e['rps']:.0f} req/s, p99 {e['p99_ms']:.2f} ms, {e['non_2xx']} non-2xx | – |")

@@ -8,13 +8,18 @@
 #   (c)    a `q` search by a contact-name fragment (BENCH_QUERY, "conceicao")
 #   (d)    one attendance and its timeline, alternating
 #   (e)    posting an interaction
+#   (f)    the flow's summary (counts per status and tag, and the receivable: the sum of the
+#          quotes awaiting approval, BENCH_QUOTES of them seeded over all flows; issue 4)
 # plus the statements each request sends (and those of a list request through pgbench: the
-# database's share of it), EXPLAIN (ANALYZE, BUFFERS) of (a), (b) and (c) in
-# bench/explain/, and the server's RSS under load. Raw output and summary.md go to bench/out/.
+# database's share of it), EXPLAIN (ANALYZE, BUFFERS) of (a), (b), (c) and of every SELECT of
+# (f) in bench/explain/, and the server's RSS under load. Before the load, the receivable the API
+# reports is checked against a sum computed straight from the tables. Raw output and summary.md
+# go to bench/out/.
 #
 # Environment (defaults in brackets):
 #   BENCH_ATTENDANCES [1000000]  BENCH_CONTACTS [200000]  BENCH_FLOWS [20]
-#   BENCH_INTERACTIONS [3]       BENCH_DURATION [20] s per run  BENCH_WARMUP [5] s
+#   BENCH_INTERACTIONS [3]       BENCH_QUOTES [100000] (quotes and sales; 0: none)
+#   BENCH_DURATION [20] s per run  BENCH_WARMUP [5] s
 #   BENCH_CONNECTIONS [32]       BENCH_THREADS [2]   BENCH_DEPTH [200]  BENCH_QUERY [conceicao]
 #   BENCH_OUT [bench/out]  BENCH_EXPLAIN [bench/explain]
 #   BENCH_PG_URL [postgres://postgres@127.0.0.1:5432]  BENCH_DB [crm_bench]  BENCH_PORT [18089]
@@ -37,6 +42,7 @@ ATTENDANCES="${BENCH_ATTENDANCES:-1000000}"
 CONTACTS="${BENCH_CONTACTS:-200000}"
 FLOWS="${BENCH_FLOWS:-20}"
 INTERACTIONS="${BENCH_INTERACTIONS:-3}"
+QUOTES="${BENCH_QUOTES:-100000}"
 MEMBER_FLOWS=5
 DURATION="${BENCH_DURATION:-20}"
 WARMUP="${BENCH_WARMUP:-5}"
@@ -145,6 +151,23 @@ scenario() {
     stop_sampler
 }
 
+# The flow's receivable as the API reports it must be what the seeded rows add up to: computed
+# here straight from the tables, through each order's attendance (not the order's copy of the
+# flow). A benchmark of a wrong answer would measure nothing.
+check_receivable() {
+    local reported computed
+    reported=$(api "$BASE/api/v1/flows/$FLOW/summary" |
+        jq -er '"\(.receivable.count) \(.receivable.amount)"')
+    computed=$(psql_db -At -c "SELECT count(*) || ' ' || (COALESCE(sum(s.total_cents), 0) / 100.0)::numeric(20, 2)
+        FROM sales s JOIN attendances a ON a.id = s.attendance_id
+        WHERE a.flow_id = '$FLOW' AND a.view <> 'trash' AND s.status = 'awaiting_approval'")
+    echo "receivable of flow $FLOW (quotes, R\$): API $reported, SQL $computed" | tee "$OUT/receivable.txt"
+    if [[ "$reported" != "$computed" ]]; then
+        echo "error: the summary's receivable differs from the tables' sum" >&2
+        exit 1
+    fi
+}
+
 # capture NAME CURL-ARGS…: the statements one request sends, from PostgreSQL's log.
 capture() {
     local name=$1
@@ -195,17 +218,18 @@ fi
 } | tee -a "$OUT/machine.txt"
 
 if [[ "$SEED" == 1 ]]; then
-    log "fresh database $DB: $FLOWS flows, $CONTACTS contacts, $ATTENDANCES attendances"
+    log "fresh database $DB: $FLOWS flows, $CONTACTS contacts, $ATTENDANCES attendances, $QUOTES quotes"
     psql -X -q -v ON_ERROR_STOP=1 "$PG_URL/postgres" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" \
         -c "CREATE DATABASE $DB"
     started=$(date +%s)
     DATABASE_URL="$DATABASE_URL" BENCH_PASSWORD="$PASSWORD" RUST_LOG=warn "$BIN" seed-bench \
         --flows "$FLOWS" --contacts "$CONTACTS" --attendances "$ATTENDANCES" \
-        --interactions-per-attendance "$INTERACTIONS" --members 5 --member-flows "$MEMBER_FLOWS" |
+        --interactions-per-attendance "$INTERACTIONS" --members 5 --member-flows "$MEMBER_FLOWS" \
+        --quotes "$QUOTES" |
         tee "$OUT/seed.log"
     echo "seed_seconds $(($(date +%s) - started))" >>"$OUT/seed.log"
 fi
-psql_db -At -c "SELECT 'rows ' || (SELECT count(*) FROM attendances) || ' attendances, ' || (SELECT count(*) FROM interactions) || ' interactions, ' || (SELECT count(*) FROM attendance_events) || ' events; database ' || pg_size_pretty(pg_database_size(current_database()))" |
+psql_db -At -c "SELECT 'rows ' || (SELECT count(*) FROM attendances) || ' attendances, ' || (SELECT count(*) FROM interactions) || ' interactions, ' || (SELECT count(*) FROM attendance_events) || ' events, ' || (SELECT count(*) FROM sales) || ' orders (' || (SELECT count(*) FROM sales WHERE status = 'awaiting_approval') || ' quotes awaiting approval), ' || (SELECT count(*) FROM sale_items) || ' order lines; database ' || pg_size_pretty(pg_database_size(current_database()))" |
     tee "$OUT/size.txt"
 
 log "server, member login, walking $DEPTH pages"
@@ -215,6 +239,8 @@ api "$BASE/api/v1/flows?limit=200" >"$OUT/flows.json"
 visible=$(jq '.items | length' "$OUT/flows.json")
 FLOW=$(jq -er '.items[0].id' "$OUT/flows.json")
 echo "$MEMBER sees $visible flows; benchmarking flow $FLOW"
+SUMMARY="/api/v1/flows/$FLOW/summary"
+check_receivable
 LIST="/api/v1/flows/$FLOW/attendances?sort=-updated_at&limit=50"
 : >"$OUT/ids.txt"
 cursor=""
@@ -232,9 +258,9 @@ done
 DEEP="$LIST&cursor=$cursor"
 SEARCH="$LIST&q=$QUERY"
 echo "deep page: $((pages + 1)) (after $pages pages; asked for $DEPTH)"
-printf '{"flow": "%s", "visible_flows": %s, "pages_walked": %s, "depth_asked": %s, "query": "%s", "duration": %s, "connections": %s, "threads": %s, "attendances": %s, "contacts": %s, "flows": %s, "interactions": %s}\n' \
+printf '{"flow": "%s", "visible_flows": %s, "pages_walked": %s, "depth_asked": %s, "query": "%s", "duration": %s, "connections": %s, "threads": %s, "attendances": %s, "contacts": %s, "flows": %s, "interactions": %s, "quotes": %s}\n' \
     "$FLOW" "$visible" "$pages" "$DEPTH" "$QUERY" "$DURATION" "$CONNECTIONS" "$THREADS" \
-    "$ATTENDANCES" "$CONTACTS" "$FLOWS" "$INTERACTIONS" >"$OUT/meta.json"
+    "$ATTENDANCES" "$CONTACTS" "$FLOWS" "$INTERACTIONS" "$QUOTES" >"$OUT/meta.json"
 stop_server
 
 if [[ -r "$PG_LOG" ]]; then
@@ -252,9 +278,11 @@ if [[ -r "$PG_LOG" ]]; then
     capture timeline "$BASE/api/v1/attendances/$first/timeline"
     capture interaction -X POST -H 'content-type: application/json' \
         -d '{"body":"Captura de consultas","notify":false}' "$BASE/api/v1/attendances/$first/interactions"
+    capture summary "$BASE$SUMMARY"
     stop_server
     psql_db -c "ALTER DATABASE $DB RESET log_min_duration_statement"
     python3 "$BENCH/request_sql.py" "$OUT/queries-list.log" >"$OUT/request.sql"
+    python3 "$BENCH/request_sql.py" "$OUT/queries-summary.log" >"$OUT/request-summary.sql"
 else
     echo "warning: $PG_LOG is not readable: statements per request not counted" >&2
 fi
@@ -303,6 +331,35 @@ explain b-deep-row-comparison "$base_where AND (\"attendances\".\"updated_at\", 
 explain c-search "$base_where AND \"search_key\" LIKE \$P3 ESCAPE E'\\\\'" \
     "'$FLOW', 'active', '%$QUERY%'" "uuid, text, text" "'$FLOW'|'active'|'%$QUERY%'"
 
+log "EXPLAIN (ANALYZE, BUFFERS) of every SELECT of (f), as captured: custom, then generic plan"
+if [[ -s "$OUT/queries-summary.log" ]]; then
+    python3 "$BENCH/explain_request.py" "$OUT/queries-summary.log" >"$OUT/explain-f-summary.sql"
+    psql_db -f "$OUT/explain-f-summary.sql" >"$EXPLAIN/f-summary.txt" 2>&1
+    grep -E '^-- statement|Execution Time' "$EXPLAIN/f-summary.txt" | sed 's/^/  /'
+else
+    echo "warning: no statements captured for (f): $EXPLAIN/f-summary.txt not written" >&2
+fi
+# The proposed fixes for (f) (see RESULTS.md), same answers: the status counts grouped by
+# status_rank (one rank per status, so the list index answers it without the table), and the
+# receivable as an anti-join with the flow's few trashed attendances over a partial covering
+# index of the quotes awaiting approval, created and rolled back here so later runs see the
+# migrations' schema only.
+{
+    echo "-- status counts by status_rank (index-only on ix_attendances_list_status_rank)"
+    psql_db -c "EXPLAIN (ANALYZE, BUFFERS) SELECT status_rank, count(*) FROM attendances
+        WHERE flow_id = '$FLOW' AND view = 'active' GROUP BY status_rank"
+    receivable="SELECT count(*), CAST(SUM(total_cents) AS BIGINT) FROM sales s
+        WHERE flow_id = '$FLOW' AND status = 'awaiting_approval' AND NOT EXISTS (SELECT 1
+        FROM attendances a WHERE a.id = s.attendance_id AND a.flow_id = '$FLOW' AND a.view = 'trash')"
+    echo "-- receivable as an anti-join with the trashed attendances, with today's indexes"
+    psql_db -c "EXPLAIN (ANALYZE, BUFFERS) $receivable"
+    echo "-- the same with a partial covering index (created in a transaction, rolled back)"
+    psql_db -c "BEGIN" -c "CREATE INDEX ix_sales_receivable ON sales (flow_id, attendance_id)
+        INCLUDE (total_cents) WHERE status = 'awaiting_approval'" -c "ANALYZE sales" \
+        -c "EXPLAIN (ANALYZE, BUFFERS) $receivable" -c "ROLLBACK"
+} >"$EXPLAIN/f-summary-proposed.txt" 2>&1
+grep -E '^-- |Execution Time' "$EXPLAIN/f-summary-proposed.txt" | sed 's/^/  /'
+
 log "load: server with ${CONNECTIONS} connections, ${THREADS} wrk threads, ${DURATION} s per run"
 start_server
 idle_rss=$(ps -o rss= -p "$SERVER_PID")
@@ -322,11 +379,19 @@ if [[ -s "$OUT/request.sql" ]]; then
     pgbench -M prepared -c "$CONNECTIONS" -j "$THREADS" -n -T "$DURATION" -f "$OUT/request.sql" \
         "$DATABASE_URL" | tee "$OUT/pgbench-request.txt"
 fi
+if [[ -s "$OUT/request-summary.sql" ]]; then
+    log "the database's share of one summary request (f): its captured statements through pgbench"
+    pgbench -M prepared -c "$CONNECTIONS" -j "$THREADS" -n -T "$DURATION" \
+        -f "$OUT/request-summary.sql" "$DATABASE_URL" | tee "$OUT/pgbench-request-summary.txt"
+fi
 
 scenario a-list get.lua "$BASE$LIST"
 scenario b-deep get.lua "$BASE$DEEP"
 scenario c-search get.lua "$BASE$SEARCH"
 scenario d-attendance attendance.lua "$BASE" "$OUT/ids.txt"
+# (f) before (e): reads on the seeded, vacuumed tables like (a)-(d); (e)'s writes leave dead row
+# versions and clear the visibility map that the summary's counts otherwise use.
+scenario f-summary get.lua "$BASE$SUMMARY"
 scenario e-interaction interaction.lua "$BASE" "$OUT/ids.txt"
 stop_server
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"

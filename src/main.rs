@@ -47,6 +47,9 @@ enum Command {
         members: u32,
         #[arg(long, default_value_t = 5)]
         member_flows: u32,
+        /// Quotes and sales (mostly quotes awaiting approval) spread over the attendances.
+        #[arg(long, default_value_t = 0)]
+        quotes: u64,
         /// Seed of the pseudo-random generator: the same seed gives the same data.
         #[arg(long, default_value_t = 20261128)]
         seed: u64,
@@ -119,6 +122,7 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
             interactions_per_attendance,
             members,
             member_flows,
+            quotes,
             seed,
             password,
         } => {
@@ -129,6 +133,7 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
                 interactions_per_attendance,
                 members,
                 member_flows,
+                quotes,
                 seed,
                 password,
             };

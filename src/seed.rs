@@ -1,12 +1,14 @@
 //! `crm seed-bench`: fills an empty PostgreSQL database with a realistic data set for the load
 //! scenarios in `bench/` (DESIGN §8): users (an admin and members, each authorized on some
 //! flows), flows with tags, contacts with Portuguese names, and attendances spread over the last
-//! two years with their tags, interactions and timeline. Deterministic for a given seed and size
+//! two years with their tags, interactions and timeline, and optionally (`--quotes`) quotes and
+//! sales on those attendances with their versions, lines and timeline events. Deterministic for a given seed and size
 //! (times are relative to the start of the run). Rows go in through `COPY`, with the big tables'
 //! indexes and constraints re-created after the load.
 
 mod copy;
 mod generate;
+mod orders;
 mod setup;
 mod words;
 
@@ -18,8 +20,9 @@ use sea_orm::{DatabaseBackend, DatabaseConnection};
 use uuid::Uuid;
 
 use crate::{Settings, startup};
-use copy::Rows;
+use copy::{Rows, Sink};
 use generate::{AttendanceRows, Contacts, FlowInfo, MICROS_PER_DAY, World};
+use orders::{Codes, OrderRows};
 use words::{FIRST_NAMES, Rng, SURNAMES};
 
 /// The sizes and the seed of a data set.
@@ -31,6 +34,8 @@ pub struct SeedOptions {
     pub interactions_per_attendance: u32,
     pub members: u32,
     pub member_flows: u32,
+    /// Orders (mostly quotes awaiting approval) spread over the attendances; 0 for none.
+    pub quotes: u64,
     pub seed: u64,
     /// The password of every user created (at least 12 characters).
     pub password: String,
@@ -56,19 +61,27 @@ pub enum SeedError {
     Sqlx(#[from] sqlx::Error),
     #[error("users: {0}")]
     Auth(#[from] crm_auth::AuthError),
+    #[error("re-creating the indexes and keys left these missing: {0}")]
+    NotRestored(String),
 }
 
 /// Attendances generated and sent per round trip to the four COPY streams.
 const CHUNK: u64 = 2_000;
 /// The tables loaded in bulk, whose indexes are dropped during the load.
-const BULK_TABLES: [&str; 5] = [
+const BULK_TABLES: [&str; 8] = [
     "contacts",
     "attendances",
     "attendance_tags",
     "interactions",
     "attendance_events",
+    "sales",
+    "sale_versions",
+    "sale_items",
 ];
 const YEAR: i64 = 365 * MICROS_PER_DAY;
+/// Mixed into the seed for the orders' own random stream, so that adding `--quotes` leaves every
+/// other row of the data set exactly as it was (runs with and without stay comparable).
+const ORDERS_STREAM: u64 = 0x5A1E_5A1E_0000_0001;
 
 pub async fn run(settings: &Settings, options: &SeedOptions) -> Result<(), SeedError> {
     check(options)?;
@@ -103,16 +116,15 @@ pub async fn run(settings: &Settings, options: &SeedOptions) -> Result<(), SeedE
     let dropped = copy::drop_indexes(&mut conn, &BULK_TABLES).await?;
     let contacts = contacts(&mut conn, &mut rng, options, admin, now).await?;
     attendances(&pool, &mut rng, options, &flows, &contacts, now).await?;
-    copy::execute(
-        &mut conn,
-        "UPDATE counters SET value = (SELECT COALESCE(MAX(reference), 0) FROM attendances) \
-         WHERE name = 'attendance_reference'",
-    )
-    .await?;
+    counters(&mut conn).await?;
 
     println!("re-creating keys, indexes and foreign keys");
     copy::execute(&mut conn, "SET maintenance_work_mem = '512MB'").await?;
     copy::restore(&mut conn, &dropped).await?;
+    let missing = copy::missing(&mut conn, &dropped).await?;
+    if !missing.is_empty() {
+        return Err(SeedError::NotRestored(missing.join(", ")));
+    }
     println!("vacuum analyze");
     for table in BULK_TABLES {
         copy::execute(&mut conn, &format!("VACUUM (ANALYZE) {table}")).await?;
@@ -129,6 +141,9 @@ fn check(options: &SeedOptions) -> Result<(), SeedError> {
             "--flows and --contacts must be at least 1",
         ));
     }
+    if options.quotes > 0 && options.attendances == 0 {
+        return Err(SeedError::Invalid("--quotes needs attendances to go on"));
+    }
     if options.member_flows > options.flows {
         return Err(SeedError::Invalid("--member-flows cannot exceed --flows"));
     }
@@ -136,6 +151,28 @@ fn check(options: &SeedOptions) -> Result<(), SeedError> {
         return Err(SeedError::Invalid(
             "--interactions-per-attendance is at most 1000",
         ));
+    }
+    Ok(())
+}
+
+/// Sets the counters past the numbers the load used, as if every row had come through the
+/// services: the next attendance, quote or sale created through the API continues the series.
+async fn counters(conn: &mut PgConnection) -> Result<(), SeedError> {
+    copy::execute(
+        conn,
+        "UPDATE counters SET value = (SELECT COALESCE(MAX(reference), 0) FROM attendances) \
+         WHERE name = 'attendance_reference'",
+    )
+    .await?;
+    for (name, prefix) in [("quote_code", "ORC-"), ("sale_code", "VEN-")] {
+        copy::execute(
+            conn,
+            &format!(
+                "UPDATE counters SET value = (SELECT COALESCE(MAX(substr(code, 5)::bigint), 0) \
+                 FROM sales WHERE code LIKE '{prefix}%') WHERE name = '{name}'"
+            ),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -235,7 +272,8 @@ async fn contacts(
 }
 
 /// Attendances created over the last two years, in time order (so references grow with
-/// `created_at`, as the counter makes them), streamed to four COPYs at once.
+/// `created_at`, as the counter makes them), with the orders registered on them, streamed to
+/// one COPY per table at once.
 async fn attendances(
     pool: &sqlx::PgPool,
     rng: &mut Rng,
@@ -254,27 +292,14 @@ async fn attendances(
         now,
         interactions: options.interactions_per_attendance,
     };
-    let (mut c1, mut c2, mut c3, mut c4) = (
-        pool.acquire().await?,
-        pool.acquire().await?,
-        pool.acquire().await?,
-        pool.acquire().await?,
-    );
-    let open = |columns: &str, table: &str| format!("COPY {table} ({columns}) FROM STDIN");
-    let mut to_attendances = c1
-        .copy_in_raw(&open(generate::ATTENDANCE_COLUMNS, "attendances"))
-        .await?;
-    let mut to_tags = c2
-        .copy_in_raw(&open(generate::ATTENDANCE_TAG_COLUMNS, "attendance_tags"))
-        .await?;
-    let mut to_interactions = c3
-        .copy_in_raw(&open(generate::INTERACTION_COLUMNS, "interactions"))
-        .await?;
-    let mut to_events = c4
-        .copy_in_raw(&open(generate::EVENT_COLUMNS, "attendance_events"))
-        .await?;
-
+    let mut sinks = Sinks::open(pool).await?;
     let mut out = AttendanceRows::default();
+    let mut orders = Orders {
+        rng: Rng::new(options.seed ^ ORDERS_STREAM),
+        left: options.quotes,
+        codes: Codes::default(),
+        rows: OrderRows::default(),
+    };
     // Contacts that exist at time t are a prefix of the list: walk its end along with t.
     let mut existing = 0usize;
     let report_every = (total / 10).max(CHUNK);
@@ -285,16 +310,10 @@ async fn attendances(
         }
         let contact = rng.index(existing.max(1));
         let reference = i64::try_from(i + 1).unwrap_or(i64::MAX);
-        generate::attendance(rng, &world, reference, created, contact, &mut out);
+        let made = generate::attendance(rng, &world, reference, created, contact, &mut out);
+        orders.on(&made, total - i, now, &mut out.events)?;
         if (i + 1) % CHUNK == 0 || i + 1 == total {
-            to_attendances
-                .send(out.attendances.take().into_bytes())
-                .await?;
-            to_tags.send(out.tags.take().into_bytes()).await?;
-            to_interactions
-                .send(out.interactions.take().into_bytes())
-                .await?;
-            to_events.send(out.events.take().into_bytes()).await?;
+            sinks.send(&mut out, &mut orders.rows).await?;
         }
         if (i + 1) % report_every == 0 {
             let seconds = started.elapsed().as_secs_f64();
@@ -306,18 +325,115 @@ async fn attendances(
             );
         }
     }
-    to_attendances.finish().await?;
-    to_tags.finish().await?;
-    to_interactions.finish().await?;
-    to_events.finish().await?;
+    sinks.finish().await?;
     println!(
-        "{total} attendances, {} tag links, {} interactions, {} timeline events in {:.1} s",
+        "{total} attendances, {} tag links, {} interactions, {} timeline events, {} orders \
+         ({} versions, {} lines) in {:.1} s",
         out.tags.count(),
         out.interactions.count(),
         out.events.count(),
+        orders.rows.sales.count(),
+        orders.rows.versions.count(),
+        orders.rows.items.count(),
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// The orders still to write and the state of their generator, kept apart from the attendances'.
+struct Orders {
+    rng: Rng,
+    left: u64,
+    codes: Codes,
+    rows: OrderRows,
+}
+
+impl Orders {
+    /// Writes this attendance's share of the orders left, `remaining` attendances (this one
+    /// included) being still to come.
+    fn on(
+        &mut self,
+        attendance: &generate::Made<'_>,
+        remaining: u64,
+        now: i64,
+        events: &mut Rows,
+    ) -> Result<(), SeedError> {
+        let count = orders::share(&mut self.rng, self.left, remaining);
+        for _ in 0..count {
+            orders::order(
+                &mut self.rng,
+                attendance,
+                now,
+                &mut self.codes,
+                &mut self.rows,
+                events,
+            )?;
+        }
+        self.left -= count;
+        Ok(())
+    }
+}
+
+/// One COPY per loaded table, each on its own pooled connection, so PostgreSQL parses them in
+/// parallel while the generator runs.
+struct Sinks {
+    attendances: Sink,
+    tags: Sink,
+    interactions: Sink,
+    events: Sink,
+    sales: Sink,
+    versions: Sink,
+    items: Sink,
+}
+
+impl Sinks {
+    async fn open(pool: &sqlx::PgPool) -> Result<Self, sqlx::Error> {
+        Ok(Sinks {
+            attendances: copy::open(pool, "attendances", generate::ATTENDANCE_COLUMNS).await?,
+            tags: copy::open(pool, "attendance_tags", generate::ATTENDANCE_TAG_COLUMNS).await?,
+            interactions: copy::open(pool, "interactions", generate::INTERACTION_COLUMNS).await?,
+            events: copy::open(pool, "attendance_events", generate::EVENT_COLUMNS).await?,
+            sales: copy::open(pool, "sales", orders::SALE_COLUMNS).await?,
+            versions: copy::open(pool, "sale_versions", orders::VERSION_COLUMNS).await?,
+            items: copy::open(pool, "sale_items", orders::ITEM_COLUMNS).await?,
+        })
+    }
+
+    /// Hands over every buffered row (the buffers start empty again).
+    async fn send(
+        &mut self,
+        out: &mut AttendanceRows,
+        orders: &mut OrderRows,
+    ) -> Result<(), sqlx::Error> {
+        let pairs = [
+            (&mut self.attendances, &mut out.attendances),
+            (&mut self.tags, &mut out.tags),
+            (&mut self.interactions, &mut out.interactions),
+            (&mut self.events, &mut out.events),
+            (&mut self.sales, &mut orders.sales),
+            (&mut self.versions, &mut orders.versions),
+            (&mut self.items, &mut orders.items),
+        ];
+        for (sink, rows) in pairs {
+            sink.send(rows.take().into_bytes()).await?;
+        }
+        Ok(())
+    }
+
+    async fn finish(self) -> Result<(), sqlx::Error> {
+        for sink in [
+            self.attendances,
+            self.tags,
+            self.interactions,
+            self.events,
+            self.sales,
+            self.versions,
+            self.items,
+        ] {
+            sink.finish().await?;
+        }
+        Ok(())
+    }
 }
 
 fn print_summary(
@@ -327,12 +443,14 @@ fn print_summary(
     started: Instant,
 ) {
     println!(
-        "\nseeded in {:.0} s: {} flows, {} contacts, {} attendances ({} interactions each)",
+        "\nseeded in {:.0} s: {} flows, {} contacts, {} attendances ({} interactions each), \
+         {} quotes and sales",
         started.elapsed().as_secs_f64(),
         options.flows,
         options.contacts,
         options.attendances,
-        options.interactions_per_attendance
+        options.interactions_per_attendance,
+        options.quotes
     );
     println!("password of every user: {}", options.password);
     println!("  admin@bench.local (admin, every flow)");

@@ -7,7 +7,9 @@
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use sea_orm::sqlx::{self, PgConnection};
+use sea_orm::sqlx::pool::PoolConnection;
+use sea_orm::sqlx::postgres::{PgCopyIn, PgPoolCopyExt};
+use sea_orm::sqlx::{self, PgConnection, PgPool, Postgres};
 use uuid::Uuid;
 
 /// Rows in COPY's text format: tab between fields, newline after each row, `\N` for NULL.
@@ -91,6 +93,16 @@ impl Rows {
         }
     }
 
+    /// A `date`, the UTC day of an instant in microseconds: `YYYY-MM-DD`.
+    pub fn opt_date(&mut self, micros: Option<i64>) -> &mut Self {
+        let Some(micros) = micros else {
+            return self.null();
+        };
+        let (year, month, day) = civil_from_days(micros.div_euclid(1_000_000).div_euclid(86_400));
+        let _ = write!(self.sep(), "{year:04}-{month:02}-{day:02}");
+        self
+    }
+
     pub fn end(&mut self) {
         self.buf.push('\n');
         self.started = false;
@@ -139,6 +151,15 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
     (year, month, day)
+}
+
+/// A `COPY … FROM STDIN` in progress on a connection of its own, so several tables load at once.
+pub type Sink = PgCopyIn<PoolConnection<Postgres>>;
+
+/// Starts loading `table` (`columns` in COPY's text format) on a pooled connection.
+pub async fn open(pool: &PgPool, table: &str, columns: &str) -> Result<Sink, sqlx::Error> {
+    pool.copy_in_raw(&format!("COPY {table} ({columns}) FROM STDIN"))
+        .await
 }
 
 /// Runs one statement outside any transaction (`VACUUM` needs that). Only the seeder's own
@@ -231,6 +252,32 @@ pub async fn restore(conn: &mut PgConnection, dropped: &Dropped) -> Result<(), s
     Ok(())
 }
 
+/// The keys, indexes and foreign keys [`drop_indexes`] dropped that do not exist now: after
+/// [`restore`] this must be empty, or the benchmark would run on a schema that is not the
+/// migrations'.
+pub async fn missing(
+    conn: &mut PgConnection,
+    dropped: &Dropped,
+) -> Result<Vec<String>, sqlx::Error> {
+    let tables: Vec<&str> = dropped.constraints.iter().map(|c| c.0.as_str()).collect();
+    let names: Vec<&str> = dropped.constraints.iter().map(|c| c.1.as_str()).collect();
+    let indexes: Vec<&str> = dropped.indexes.iter().map(|i| i.0.as_str()).collect();
+    let (missing,): (Vec<String>,) = sqlx::query_as(
+        "SELECT ARRAY(\
+           SELECT t || '.' || n FROM unnest($1::text[], $2::text[]) AS c(t, n) \
+           WHERE NOT EXISTS (SELECT 1 FROM pg_constraint \
+                             WHERE conrelid::regclass::text = t AND conname = n) \
+           UNION ALL \
+           SELECT n FROM unnest($3::text[]) AS i(n) WHERE to_regclass(n) IS NULL)",
+    )
+    .bind(&tables)
+    .bind(&names)
+    .bind(&indexes)
+    .fetch_one(conn)
+    .await?;
+    Ok(missing)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,6 +294,14 @@ mod tests {
         let mut buf = String::new();
         write_timestamp(&mut buf, 1_767_225_600_000_001);
         assert_eq!(buf, "2026-01-01 00:00:00.000001+00");
+    }
+
+    #[test]
+    fn dates_are_the_utc_day() {
+        let mut rows = Rows::default();
+        rows.opt_date(Some(1_709_251_199_123_456)).opt_date(None);
+        rows.end();
+        assert_eq!(rows.take(), "2024-02-29\t\\N\n");
     }
 
     #[test]

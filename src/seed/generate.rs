@@ -195,17 +195,26 @@ fn value_cents(rng: &mut Rng) -> i64 {
     }
 }
 
+/// An attendance as written, for the orders registered on it.
+pub struct Made<'a> {
+    pub id: Uuid,
+    pub flow: &'a FlowInfo,
+    pub created: i64,
+    /// When it went to the trash, if it did: its orders are read-only from then on.
+    pub deleted_at: Option<i64>,
+}
+
 /// Writes attendance number `reference` (1-based), created at `created`, with its tags, its
 /// interactions (the first sent with the creation, the others later, each a new version) and its
 /// timeline, and maybe archived or trashed afterwards.
-pub fn attendance(
+pub fn attendance<'a>(
     rng: &mut Rng,
-    world: &World<'_>,
+    world: &World<'a>,
     reference: i64,
     created: i64,
     contact: usize,
     out: &mut AttendanceRows,
-) {
+) -> Made<'a> {
     let flow = &world.flows[rng.index(world.flows.len())];
     let creator = flow.users[rng.index(flow.users.len())];
     let (status, rank) = status(rng, (world.now - created) / MICROS_PER_DAY);
@@ -327,5 +336,11 @@ pub fn attendance(
     for (tag_id, _) in tags {
         out.tags.uuid(id).uuid(*tag_id).time(created);
         out.tags.end();
+    }
+    Made {
+        id,
+        flow,
+        created,
+        deleted_at,
     }
 }

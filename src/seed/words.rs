@@ -323,6 +323,85 @@ pub const NOTES: [&str; 12] = [
     "Cliente elogiou a pontualidade da equipe de instalação.",
 ];
 
+/// What the quotes sell: description, product code, unit, and a typical unit price in centavos
+/// (each line varies it). Units sold by measure (`KG`, `M`, `M2`) get fractional quantities.
+pub const PRODUCTS: [(&str, &str, &str, i64); 20] = [
+    (
+        "Ar-condicionado split 12.000 BTUs inverter",
+        "AC-SPL-12",
+        "UN",
+        289_900,
+    ),
+    (
+        "Ar-condicionado split 24.000 BTUs",
+        "AC-SPL-24",
+        "UN",
+        459_000,
+    ),
+    (
+        "Instalação de ar-condicionado (mão de obra)",
+        "SRV-INST-AC",
+        "UN",
+        65_000,
+    ),
+    ("Câmera de segurança IP Full HD", "CAM-IP-FHD", "UN", 34_990),
+    ("Gravador digital 8 canais", "DVR-8CH", "UN", 89_900),
+    ("Cabo coaxial 4 mm", "CAB-COAX-4", "M", 390),
+    ("Motor para portão deslizante", "MOT-PRT-DZ", "UN", 139_000),
+    (
+        "Painel solar fotovoltaico 550 W",
+        "PNL-SOL-550",
+        "UN",
+        94_900,
+    ),
+    ("Inversor solar 5 kW", "INV-SOL-5K", "UN", 689_000),
+    ("Estrutura de fixação em alumínio", "EST-ALU", "M", 8_900),
+    ("Aquecedor a gás 20 litros/min", "AQC-GAS-20", "UN", 379_000),
+    ("Granito preto São Gabriel", "GRN-SGAB", "M2", 42_000),
+    (
+        "Luminária LED de fachada 100 W",
+        "LUM-LED-100",
+        "UN",
+        27_900,
+    ),
+    ("Tubo gotejador para irrigação", "IRR-GOT-16", "M", 250),
+    ("Fio flexível 2,5 mm²", "FIO-FLX-25", "M", 420),
+    (
+        "Quadro de distribuição 24 disjuntores",
+        "QDR-DIST-24",
+        "UN",
+        54_900,
+    ),
+    (
+        "Caixa d'água de polietileno 1.000 L",
+        "CXA-POL-1000",
+        "UN",
+        61_900,
+    ),
+    ("Telha cerâmica colonial", "TLH-CER-COL", "M2", 6_800),
+    ("Manta asfáltica aluminizada", "MNT-ASF-AL", "M2", 3_950),
+    ("Gerador a diesel 15 kVA", "GER-DSL-15", "UN", 2_890_000),
+];
+
+pub const PAYMENT_TERMS: [&str; 7] = [
+    "À vista",
+    "À vista no PIX com 5% de desconto",
+    "30 dias",
+    "30/60 dias",
+    "30/60/90 dias",
+    "Entrada + 2× no boleto",
+    "10× sem juros no cartão",
+];
+
+pub const QUOTE_NOTES: [&str; 6] = [
+    "Entrega em até 15 dias úteis após a aprovação.",
+    "Instalação inclusa; material elétrico por conta do cliente.",
+    "Preços válidos para pagamento no boleto.",
+    "Frete grátis para a região metropolitana.",
+    "Garantia de 12 meses contra defeitos de fabricação.",
+    "Visita técnica prévia necessária para confirmar as medidas.",
+];
+
 /// A CPF from a 9-digit base, with its two check digits (modulo 11; remainders 0 and 1 give 0).
 pub fn cpf(base: u64) -> String {
     let mut digits: Vec<u32> = format!("{:09}", base % 1_000_000_000)

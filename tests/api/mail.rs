@@ -1,7 +1,8 @@
 //! E-mail: the caller's mailbox (the password write-only and never stored in clear), the test
 //! send against a real SMTP server, and templates (placeholders, personal and shared, render).
-//! "Save and notify" is in `notify`.
+//! "Save and notify" is in `notify`; that the mailbox password stays out of the logs in `logs`.
 
+mod logs;
 mod notify;
 
 use crm_entity::mailboxes;
