@@ -20,7 +20,7 @@ pub struct TestApp {
 }
 
 /// Removes the test's database when the test ends.
-enum DatabaseGuard {
+pub enum DatabaseGuard {
     Sqlite(std::path::PathBuf),
     Postgres { server_url: String, name: String },
 }
@@ -57,7 +57,9 @@ impl Drop for DatabaseGuard {
     }
 }
 
-async fn fresh_database() -> (String, DatabaseGuard) {
+/// A new, empty database (SQLite file, or PostgreSQL database when `TEST_DB=postgres`): its URL
+/// and the guard that removes it.
+pub async fn fresh_database() -> (String, DatabaseGuard) {
     let name = format!("crm_test_{}", Uuid::now_v7().simple());
     if std::env::var("TEST_DB").as_deref() == Ok("postgres") {
         let server_url = std::env::var("TEST_DATABASE_URL")

@@ -10,11 +10,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use reqwest::Client;
-use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
-use uuid::Uuid;
 
-use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, test_settings};
+use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, fresh_database, test_settings};
 use crate::mail_helpers::*;
 
 const WRONG_PASSWORD: &str = "Senha-Errada-çã-3306";
@@ -22,8 +20,8 @@ const WRONG_PASSWORD: &str = "Senha-Errada-çã-3306";
 #[tokio::test]
 async fn the_mailbox_password_never_appears_in_the_logs_even_at_trace() {
     let server = SmtpServer::start();
-    let database = TestDatabase::create().await;
-    let crm = Crm::start(&database.url).await;
+    let (database_url, _database) = fresh_database().await;
+    let crm = Crm::start(&database_url).await;
     let api = Api::login(&crm.address).await;
 
     // Save the mailbox and test it: the server logs in with the password.
@@ -117,68 +115,6 @@ fn base64(bytes: &[u8]) -> String {
         }
     }
     out
-}
-
-/// A fresh database for the binary (SQLite file or PostgreSQL database, as `TEST_DB` says),
-/// removed when the test ends.
-struct TestDatabase {
-    url: String,
-    postgres: Option<(String, String)>,
-}
-
-impl TestDatabase {
-    async fn create() -> TestDatabase {
-        let name = format!("crm_test_{}", Uuid::now_v7().simple());
-        if std::env::var("TEST_DB").as_deref() != Ok("postgres") {
-            let path = std::env::temp_dir().join(format!("{name}.db"));
-            let url = format!("sqlite://{}?mode=rwc", path.display());
-            return TestDatabase {
-                url,
-                postgres: None,
-            };
-        }
-        let server_url = std::env::var("TEST_DATABASE_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-        let admin = Database::connect(server_url.clone())
-            .await
-            .unwrap_or_else(|e| panic!("PostgreSQL is not reachable at {server_url} ({e})"));
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-            .await
-            .unwrap();
-        let (base, _) = server_url.rsplit_once('/').unwrap();
-        TestDatabase {
-            url: format!("{base}/{name}"),
-            postgres: Some((server_url, name)),
-        }
-    }
-}
-
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
-        let Some((server_url, name)) = self.postgres.clone() else {
-            let path = self.url.trim_start_matches("sqlite://");
-            let path = path.split('?').next().unwrap_or(path);
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{path}{suffix}"));
-            }
-            return;
-        };
-        // Drop runs inside the test's runtime; a fresh thread and runtime may block.
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async {
-                if let Ok(db) = Database::connect(server_url).await {
-                    let drop = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-                    let _ = db.execute_unprepared(&drop).await;
-                }
-            });
-        })
-        .join();
-    }
 }
 
 /// `crm serve` as a child process, everything it writes kept in memory.
