@@ -125,6 +125,8 @@ pub async fn run(settings: &Settings, options: &SeedOptions) -> Result<(), SeedE
     if !missing.is_empty() {
         return Err(SeedError::NotRestored(missing.join(", ")));
     }
+    println!("counting the flow summaries");
+    crm_attendances::rebuild_counts(&db).await?;
     println!("vacuum analyze");
     for table in BULK_TABLES {
         copy::execute(&mut conn, &format!("VACUUM (ANALYZE) {table}")).await?;

@@ -7,6 +7,7 @@ mod m20261128_000001_foundation;
 mod m20261128_000002_attendances;
 mod m20261128_000003_sales;
 mod m20261128_000004_mail;
+mod m20261201_000005_summary_counts;
 mod util;
 
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_attendances::Migration),
             Box::new(m20261128_000003_sales::Migration),
             Box::new(m20261128_000004_mail::Migration),
+            Box::new(m20261201_000005_summary_counts::Migration),
         ]
     }
 }

@@ -22,5 +22,6 @@ mod nfe;
 mod purchases;
 mod reports;
 mod sales;
+mod summary_counts;
 mod tags;
 mod users;

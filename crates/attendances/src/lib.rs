@@ -2,6 +2,7 @@
 //! archive, trash, move, search, print. Sits on `flows`, `contacts` and `tags`; every use case
 //! goes through `crm_flows::visible_flow`.
 
+mod counts;
 pub mod dto;
 pub mod error;
 mod lifecycle;
@@ -15,6 +16,6 @@ pub mod service;
 
 pub use error::AttendanceError;
 pub use listing::DEFAULT_COLUMNS;
-pub use repo::{next_counter, record_event};
+pub use repo::{next_counter, rebuild_counts, record_event};
 pub use service::AttendanceService;
 pub use service::load as load_visible;

@@ -6,6 +6,7 @@ use sea_orm::TransactionTrait;
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::counts::{self, Footprint};
 use crate::dto::AttendanceResponse;
 use crate::service::{AttendanceService, load_for_write, respond, save};
 use crate::{AttendanceError, repo};
@@ -105,6 +106,13 @@ impl AttendanceService {
             }
         };
         let row = save(&txn, row, current.version, now).await?;
+        let tag_ids = tag_ids_of(&txn, id).await?;
+        counts::apply(
+            &txn,
+            &Footprint::of(&current, &tag_ids),
+            &Footprint::of(&row, &tag_ids),
+        )
+        .await?;
         repo::record_event(
             &txn,
             id,
@@ -167,17 +175,26 @@ impl AttendanceService {
         let old_tags = crm_tags::lookup::tags_of_attendances(&txn, &[id]).await?;
         repo::detach_all_tags(&txn, id).await?;
         let mut moved_tags = Vec::new();
+        let mut new_tag_ids = Vec::new();
         for (_, tag) in &old_tags {
             let target_tag =
                 crm_tags::lookup::find_or_create_by_name(&txn, target.id, &tag.name, &tag.color)
                     .await?;
             repo::attach_tag(&txn, id, target_tag.id, now).await?;
+            new_tag_ids.push(target_tag.id);
             moved_tags.push(target_tag.name);
         }
         repo::move_orders(&txn, id, target.id).await?;
         let mut row = current.clone();
         row.flow_id = target.id;
         let row = save(&txn, row, current.version, now).await?;
+        let old_tag_ids: Vec<Uuid> = old_tags.iter().map(|(_, tag)| tag.id).collect();
+        counts::apply(
+            &txn,
+            &Footprint::of(&current, &old_tag_ids),
+            &Footprint::of(&row, &new_tag_ids),
+        )
+        .await?;
         let data = json!({
             "from_flow_id": from_flow.id, "from_flow": from_flow.name,
             "to_flow_id": target.id, "to_flow": target.name, "tags": moved_tags,
@@ -225,6 +242,7 @@ impl AttendanceService {
             return Err(AttendanceError::InTrash);
         }
         let now = crm_core::time::now();
+        let tags_before = tag_ids_of(&txn, id).await?;
         let changed = if attach {
             repo::attach_tag(&txn, id, tag_id, now).await?
         } else {
@@ -235,6 +253,18 @@ impl AttendanceService {
         }
         // The tags are part of the attendance: a change makes a new version.
         let row = save(&txn, current.clone(), current.version, now).await?;
+        let mut tags_after = tags_before.clone();
+        if attach {
+            tags_after.push(tag_id);
+        } else {
+            tags_after.retain(|t| *t != tag_id);
+        }
+        counts::apply(
+            &txn,
+            &Footprint::of(&current, &tags_before),
+            &Footprint::of(&row, &tags_after),
+        )
+        .await?;
         let kind = if attach { "tag_added" } else { "tag_removed" };
         let data = json!({"tag_id": tag.id, "tag": tag.name});
         repo::record_event(&txn, id, actor.user_id, kind, data, None, now).await?;
@@ -242,4 +272,13 @@ impl AttendanceService {
         txn.commit().await?;
         Ok(response)
     }
+}
+
+/// The ids of the tags an attendance carries now.
+async fn tag_ids_of(
+    db: &impl sea_orm::ConnectionTrait,
+    id: Uuid,
+) -> Result<Vec<Uuid>, AttendanceError> {
+    let tags = crm_tags::lookup::tags_of_attendances(db, &[id]).await?;
+    Ok(tags.into_iter().map(|(_, tag)| tag.id).collect())
 }

@@ -120,9 +120,8 @@ impl AttendanceService {
         flow_id: Uuid,
     ) -> Result<FlowSummary, AttendanceError> {
         let flow = crm_flows::visible_flow(&self.db, actor, flow_id).await?;
-        let by_status = repo::count_by_status(&self.db, flow.id).await?;
-        let by_tag = repo::count_by_tag(&self.db, flow.id).await?;
-        let tags = repo::flow_tags(&self.db, flow.id).await?;
+        let by_status = repo::status_counts(&self.db, flow.id).await?;
+        let tags = repo::tag_counts_of_flow(&self.db, flow.id).await?;
         let (quotes, receivable_cents) = repo::receivable(&self.db, flow.id).await?;
         let count = |n: i64| u64::try_from(n).unwrap_or(0);
         let total: u64 = by_status.iter().map(|(_, n)| count(*n)).sum();
@@ -132,16 +131,11 @@ impl AttendanceService {
             color: None,
             count: total,
         }];
-        tag_counts.extend(tags.into_iter().map(|tag| {
-            TagCount {
-                count: by_tag
-                    .iter()
-                    .find(|(id, _)| *id == tag.id)
-                    .map_or(0, |(_, n)| count(*n)),
-                tag_id: tag.id,
-                name: tag.name,
-                color: Some(tag.color),
-            }
+        tag_counts.extend(tags.into_iter().map(|tag| TagCount {
+            count: count(tag.count.unwrap_or(0)),
+            tag_id: tag.id,
+            name: tag.name,
+            color: Some(tag.color),
         }));
         Ok(FlowSummary {
             flow_id: flow.id,

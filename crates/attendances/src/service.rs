@@ -9,6 +9,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, Transact
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::counts::{self, Footprint};
 use crate::dto::{
     AttendanceResponse, AttendanceTag, ContactRef, CreateAttendanceRequest, UpdateAttendanceRequest,
 };
@@ -95,6 +96,8 @@ impl AttendanceService {
         for tag in &tags {
             repo::attach_tag(&txn, row.id, tag.id, now).await?;
         }
+        let tag_ids: Vec<Uuid> = tags.iter().map(|t| t.id).collect();
+        counts::apply(&txn, &Footprint::NONE, &Footprint::of(&row, &tag_ids)).await?;
         let tag_names: Vec<&str> = tags.iter().map(|t| t.name.as_str()).collect();
         let data = json!({
             "reference": row.reference, "title": row.title, "status": row.status,
@@ -198,6 +201,13 @@ impl AttendanceService {
         }
         row.search_key = search_key(&row.title, &row.contact_name);
         let row = save(&txn, row, current.version, now).await?;
+        // An edit leaves the tags as they are: counting none on both sides is the same.
+        counts::apply(
+            &txn,
+            &Footprint::of(&current, &[]),
+            &Footprint::of(&row, &[]),
+        )
+        .await?;
         for (kind, data) in changes {
             repo::record_event(&txn, row.id, actor.user_id, kind, data, None, now).await?;
         }

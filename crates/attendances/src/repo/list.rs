@@ -6,8 +6,7 @@ use crm_entity::{attendance_tags, attendances, keyset};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait, TransactionSession, TransactionTrait,
-    Value,
+    QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait, Value,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -226,43 +225,5 @@ pub async fn count(db: &impl ConnectionTrait, filter: &Filter) -> Result<u64, Db
     attendances::Entity::find()
         .filter(condition(filter))
         .count(db)
-        .await
-}
-
-/// Active attendances of a flow per status.
-pub async fn count_by_status(
-    db: &impl ConnectionTrait,
-    flow_id: Uuid,
-) -> Result<Vec<(String, i64)>, DbErr> {
-    attendances::Entity::find()
-        .select_only()
-        .column(attendances::Column::Status)
-        .column_as(attendances::Column::Id.count(), "count")
-        .filter(attendances::Column::FlowId.eq(flow_id))
-        .filter(attendances::Column::View.eq(View::Active.as_str()))
-        .group_by(attendances::Column::Status)
-        .into_tuple()
-        .all(db)
-        .await
-}
-
-/// Active attendances of a flow per tag.
-pub async fn count_by_tag(
-    db: &impl ConnectionTrait,
-    flow_id: Uuid,
-) -> Result<Vec<(Uuid, i64)>, DbErr> {
-    attendance_tags::Entity::find()
-        .select_only()
-        .column(attendance_tags::Column::TagId)
-        .column_as(attendance_tags::Column::AttendanceId.count(), "count")
-        .join(
-            sea_orm::JoinType::InnerJoin,
-            attendance_tags::Relation::Attendance.def(),
-        )
-        .filter(attendances::Column::FlowId.eq(flow_id))
-        .filter(attendances::Column::View.eq(View::Active.as_str()))
-        .group_by(attendance_tags::Column::TagId)
-        .into_tuple()
-        .all(db)
         .await
 }

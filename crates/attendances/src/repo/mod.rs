@@ -1,8 +1,10 @@
 //! Queries on attendances, their tags, interactions and timeline.
 
+mod counts;
 mod history;
 mod list;
 
+pub use counts::*;
 pub use history::*;
 pub use list::*;
 
@@ -199,19 +201,6 @@ pub async fn contact(
     crm_entity::contacts::Entity::find_by_id(id).one(db).await
 }
 
-/// Every tag of a flow, in order.
-pub async fn flow_tags(
-    db: &impl ConnectionTrait,
-    flow_id: Uuid,
-) -> Result<Vec<crm_entity::tags::Model>, DbErr> {
-    use sea_orm::QueryOrder;
-    crm_entity::tags::Entity::find()
-        .filter(crm_entity::tags::Column::FlowId.eq(flow_id))
-        .order_by_asc(crm_entity::tags::Column::Position)
-        .all(db)
-        .await
-}
-
 /// Sales and purchases keep a copy of their attendance's flow (for lists and the receivable);
 /// a move carries them along in the same transaction.
 pub async fn move_orders(
@@ -234,24 +223,32 @@ pub async fn move_orders(
 }
 
 /// Quotes awaiting approval in a flow, on attendances not in the trash: how many, and the sum of
-/// their current totals in centavos.
+/// their current totals in centavos. Read from `ix_sales_receivable` alone, less the quotes of
+/// the flow's few trashed attendances (an anti-join); `sales.flow_id` follows its attendance's
+/// moves in the same transaction, so the flow's quotes are exactly those of its attendances.
 pub async fn receivable(db: &impl ConnectionTrait, flow_id: Uuid) -> Result<(i64, i64), DbErr> {
     use crm_entity::sales;
     use sea_orm::QuerySelect;
-    let not_trashed = sea_orm::sea_query::Query::select()
-        .column(attendances::Column::Id)
+    use sea_orm::sea_query::Query;
+    let trashed = Query::select()
+        .expr(Expr::val(1))
         .from(attendances::Entity)
+        .and_where(
+            Expr::col((attendances::Entity, attendances::Column::Id))
+                .equals((sales::Entity, sales::Column::AttendanceId)),
+        )
         .and_where(attendances::Column::FlowId.eq(flow_id))
-        .and_where(attendances::Column::View.ne(crate::model::View::Trash.as_str()))
+        .and_where(attendances::Column::View.eq(crate::model::View::Trash.as_str()))
         .to_owned();
     let row: Option<(i64, Option<i64>)> = sales::Entity::find()
         .select_only()
-        .column_as(sales::Column::Id.count(), "count")
+        // `COUNT(*)`: the id is not in the index, and every row counted has one.
+        .column_as(Expr::cust("COUNT(*)"), "count")
         // PostgreSQL sums BIGINT into NUMERIC; the cast keeps one integer type on both databases.
         .column_as(Expr::cust("CAST(SUM(total_cents) AS BIGINT)"), "sum")
         .filter(sales::Column::FlowId.eq(flow_id))
         .filter(sales::Column::Status.eq("awaiting_approval"))
-        .filter(sales::Column::AttendanceId.in_subquery(not_trashed))
+        .filter(Expr::exists(trashed).not())
         .into_tuple()
         .one(db)
         .await?;
