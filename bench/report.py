@@ -55,23 +55,6 @@ def pgbench_floor(out):
     }
 
 
-def labelled_times(path):
-    """(label, execution ms) for each `-- label` section of an EXPLAIN file with one plan each."""
-    found = []
-    label = None
-    try:
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("-- "):
-                    label = line[3:].strip()
-                timing = re.search(r"Execution Time: ([0-9.]+) ms", line)
-                if timing and label:
-                    found.append((label, float(timing.group(1))))
-    except OSError:
-        pass
-    return found
-
-
 def pgbench_request(out, name):
     """TPS and mean latency (ms) of a pgbench run of a request's captured statements; NaNs when
     it did not run."""
@@ -239,8 +222,6 @@ def main():
         detail = ", ".join(f"{n}: {' / '.join(f'{t:.2f}' for t in ts)}" for n, ts in sorted(times.items()))
         slowest = max(max(ts) for ts in times.values())
         print(f"| (info) (f)'s statements, execution ms custom / generic plan (explain/f-summary.txt) | {detail} | slowest {slowest:.2f} ms |")
-    for label, ms in labelled_times(os.path.join(explain_dir, "f-summary-proposed.txt")):
-        print(f"| (info) proposed for (f): {label} (explain/f-summary-proposed.txt) | {ms:.2f} ms | – |")
     e = runs.get("e-interaction")
     if e:
         print(f"| (e) POST interaction (a write; no target) | {e['rps']:.0f} req/s, p99 {e['p99_ms']:.2f} ms, {e['non_2xx']} non-2xx | – |")

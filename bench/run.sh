@@ -339,27 +339,6 @@ if [[ -s "$OUT/queries-summary.log" ]]; then
 else
     echo "warning: no statements captured for (f): $EXPLAIN/f-summary.txt not written" >&2
 fi
-# The proposed fixes for (f) (see RESULTS.md), same answers: the status counts grouped by
-# status_rank (one rank per status, so the list index answers it without the table), and the
-# receivable as an anti-join with the flow's few trashed attendances over a partial covering
-# index of the quotes awaiting approval, created and rolled back here so later runs see the
-# migrations' schema only.
-{
-    echo "-- status counts by status_rank (index-only on ix_attendances_list_status_rank)"
-    psql_db -c "EXPLAIN (ANALYZE, BUFFERS) SELECT status_rank, count(*) FROM attendances
-        WHERE flow_id = '$FLOW' AND view = 'active' GROUP BY status_rank"
-    receivable="SELECT count(*), CAST(SUM(total_cents) AS BIGINT) FROM sales s
-        WHERE flow_id = '$FLOW' AND status = 'awaiting_approval' AND NOT EXISTS (SELECT 1
-        FROM attendances a WHERE a.id = s.attendance_id AND a.flow_id = '$FLOW' AND a.view = 'trash')"
-    echo "-- receivable as an anti-join with the trashed attendances, with today's indexes"
-    psql_db -c "EXPLAIN (ANALYZE, BUFFERS) $receivable"
-    echo "-- the same with a partial covering index (created in a transaction, rolled back)"
-    psql_db -c "BEGIN" -c "CREATE INDEX ix_sales_receivable ON sales (flow_id, attendance_id)
-        INCLUDE (total_cents) WHERE status = 'awaiting_approval'" -c "ANALYZE sales" \
-        -c "EXPLAIN (ANALYZE, BUFFERS) $receivable" -c "ROLLBACK"
-} >"$EXPLAIN/f-summary-proposed.txt" 2>&1
-grep -E '^-- |Execution Time' "$EXPLAIN/f-summary-proposed.txt" | sed 's/^/  /'
-
 log "load: server with ${CONNECTIONS} connections, ${THREADS} wrk threads, ${DURATION} s per run"
 start_server
 idle_rss=$(ps -o rss= -p "$SERVER_PID")

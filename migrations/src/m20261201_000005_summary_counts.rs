@@ -1,9 +1,11 @@
 //! The flow summary's aggregates (DESIGN §8: counts a screen needs come from indexed
-//! aggregates): active attendances per flow and status, and per tag, kept by the transactions
-//! that change them; and a partial index that answers the receivable from the quotes alone.
+//! aggregates), kept by the transactions that change them: active attendances per flow and
+//! status and per tag, and each flow's receivable (its quotes awaiting approval on attendances
+//! not in the trash: how many, and their total).
 //!
-//! Recounting on every summary read the flow's active attendances and scanned every tag link of
-//! the database: 100–150 ms per statement at a million attendances (bench/RESULTS.md).
+//! Recounting them on every summary read walked the flow's active attendances, every tag link of
+//! the database and the flow's quotes against its trashed attendances: 3–150 ms per statement at
+//! a million attendances (bench/RESULTS.md).
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -13,9 +15,9 @@ use crate::util::fk;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-/// Fills both tables from the rows, for a database migrated with attendances already in it.
-/// `crm_attendances::counts::rebuild` runs the same statements (after a bulk load).
-const BACKFILL: [&str; 2] = [
+/// Fills the tables from the rows, for a database migrated with attendances already in it.
+/// `crm_attendances::rebuild_counts` runs the same statements (after a bulk load).
+const BACKFILL: [&str; 3] = [
     "INSERT INTO flow_status_counts (flow_id, status, count) \
      SELECT flow_id, status, COUNT(*) FROM attendances WHERE view = 'active' \
      GROUP BY flow_id, status",
@@ -23,6 +25,10 @@ const BACKFILL: [&str; 2] = [
      SELECT t.tag_id, COUNT(*) FROM attendance_tags t \
      JOIN attendances a ON a.id = t.attendance_id AND a.view = 'active' \
      GROUP BY t.tag_id",
+    "INSERT INTO flow_receivables (flow_id, quotes, total_cents) \
+     SELECT s.flow_id, COUNT(*), SUM(s.total_cents) FROM sales s \
+     JOIN attendances a ON a.id = s.attendance_id AND a.view <> 'trash' \
+     WHERE s.status = 'awaiting_approval' GROUP BY s.flow_id",
 ];
 
 #[async_trait::async_trait]
@@ -59,35 +65,30 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        m.create_table(
+            Table::create()
+                .table("flow_receivables")
+                .col(pk_uuid("flow_id"))
+                .col(big_integer("quotes"))
+                .col(big_integer("total_cents"))
+                .foreign_key(&mut fk(
+                    "flow_receivables",
+                    "flow_id",
+                    "flows",
+                    ForeignKeyAction::Cascade,
+                ))
+                .to_owned(),
+        )
+        .await?;
         let db = m.get_connection();
         for statement in BACKFILL {
             db.execute_unprepared(statement).await?;
         }
-        // The receivable reads only this index: the flow's quotes awaiting approval with their
-        // totals (SQLite has no INCLUDE; the total as a last key column does the same there).
-        let receivable = match m.get_database_backend() {
-            sea_orm::DatabaseBackend::Postgres => {
-                "CREATE INDEX ix_sales_receivable ON sales (flow_id, attendance_id) \
-                 INCLUDE (total_cents) WHERE status = 'awaiting_approval'"
-            }
-            _ => {
-                "CREATE INDEX ix_sales_receivable ON sales (flow_id, attendance_id, total_cents) \
-                 WHERE status = 'awaiting_approval'"
-            }
-        };
-        db.execute_unprepared(receivable).await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_index(
-            Index::drop()
-                .name("ix_sales_receivable")
-                .table("sales")
-                .to_owned(),
-        )
-        .await?;
-        for table in ["tag_counts", "flow_status_counts"] {
+        for table in ["flow_receivables", "tag_counts", "flow_status_counts"] {
             m.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())

@@ -1,11 +1,14 @@
-//! The flow summary's counts, kept by the transactions that change them (DESIGN §8) instead of
-//! recounted on every read: a recount walks every active attendance of the flow and every tag
-//! link (100–150 ms at a million attendances; bench/RESULTS.md).
+//! The flow summary's counts and receivable, kept by the transactions that change them
+//! (DESIGN §8) instead of recounted on every read: a recount walks every active attendance of the
+//! flow, every tag link, and the flow's quotes against its trashed attendances (3–150 ms per
+//! statement at a million attendances; bench/RESULTS.md).
 //!
 //! A write use case describes the attendance before and after it with a [`Footprint`] and calls
-//! [`apply`] once, at the end of its transaction. `apply` touches the count rows in one fixed
-//! order (statuses by flow and name, then tags by id), so two transactions in the same flow never
-//! wait on each other's rows in opposite orders (no deadlock on PostgreSQL).
+//! [`apply`] once, at the end of its transaction. `apply` touches the rows in one fixed order
+//! (statuses by flow and name, then tags by id, then receivables by flow), so two transactions
+//! never wait on each other's rows in opposite orders (no deadlock on PostgreSQL). The sales
+//! service changes a receivable through [`add_to_receivable`] while it holds the attendance's
+//! row lock, so a quote and its attendance's trash never count twice.
 
 use std::collections::BTreeMap;
 
@@ -16,12 +19,15 @@ use uuid::Uuid;
 use crate::model::View;
 use crate::repo;
 
-/// What an attendance adds to its flow's counts: one for its status and one for each tag, while
-/// it is in the active view; nothing otherwise.
+/// What an attendance adds to its flow's summary: one for its status and one for each tag, while
+/// it is in the active view; its quotes awaiting approval to the receivable, while it is not in
+/// the trash.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Footprint {
     status: Option<(Uuid, String)>,
     tags: Vec<Uuid>,
+    /// The attendance, and the flow whose receivable its quotes count in.
+    quotes: Option<(Uuid, Uuid)>,
 }
 
 impl Footprint {
@@ -29,16 +35,22 @@ impl Footprint {
     pub(crate) const NONE: Footprint = Footprint {
         status: None,
         tags: Vec::new(),
+        quotes: None,
     };
 
     /// The row's contribution with the tags it carries.
     pub(crate) fn of(row: &attendances::Model, tag_ids: &[Uuid]) -> Self {
+        let quotes = (row.view != View::Trash.as_str()).then_some((row.id, row.flow_id));
         if row.view != View::Active.as_str() {
-            return Self::NONE;
+            return Footprint {
+                quotes,
+                ..Self::NONE
+            };
         }
         Footprint {
             status: Some((row.flow_id, row.status.clone())),
             tags: tag_ids.to_vec(),
+            quotes,
         }
     }
 }
@@ -55,7 +67,40 @@ pub(crate) async fn apply(
     for (tag_id, delta) in deltas(&before.tags, &after.tags) {
         repo::add_to_tag_count(db, tag_id, delta).await?;
     }
+    if before.quotes == after.quotes {
+        return Ok(());
+    }
+    // The quotes leave one flow's receivable and join another's (trash, restore, move): sum them
+    // once, then move the sum, flows in id order.
+    let Some(attendance_id) = after.quotes.or(before.quotes).map(|(id, _)| id) else {
+        return Ok(());
+    };
+    let (quotes, cents) = repo::quotes_of_attendance(db, attendance_id).await?;
+    if quotes == 0 {
+        return Ok(());
+    }
+    let mut moves: Vec<(Uuid, i64)> = Vec::new();
+    moves.extend(before.quotes.map(|(_, flow)| (flow, -1)));
+    moves.extend(after.quotes.map(|(_, flow)| (flow, 1)));
+    moves.sort_unstable();
+    for (flow_id, sign) in moves {
+        repo::add_to_receivable(db, flow_id, sign * quotes, sign * cents).await?;
+    }
     Ok(())
+}
+
+/// Adds a change of one quote to its flow's receivable; for the sales service, inside its
+/// transaction, while it holds the attendance's row lock ([`crate::load_visible_for_write`]).
+pub async fn add_to_receivable(
+    db: &impl ConnectionTrait,
+    flow_id: Uuid,
+    quotes: i64,
+    cents: i64,
+) -> Result<(), DbErr> {
+    if quotes == 0 && cents == 0 {
+        return Ok(());
+    }
+    repo::add_to_receivable(db, flow_id, quotes, cents).await
 }
 
 /// The non-zero changes, in key order.
@@ -110,6 +155,7 @@ mod tests {
         let before = Footprint {
             status: Some((Uuid::from_u128(9), "open".to_owned())),
             tags: tags.clone(),
+            quotes: None,
         };
         let changes: Vec<_> = deltas(&before.tags, &Footprint::NONE.tags).collect();
         assert_eq!(

@@ -230,7 +230,7 @@ pub async fn load(
 /// [`load`] for a transaction that will write the attendance: the row stays locked until the
 /// transaction ends, so writers queue instead of failing each other's version check. Only an
 /// `If-Match` naming an older version is a conflict (412); two notes posted at once are not.
-pub(crate) async fn load_for_write(
+pub async fn load_for_write(
     txn: &DatabaseTransaction,
     actor: &Actor,
     id: Uuid,

@@ -8,6 +8,7 @@ pub mod contacts;
 pub mod counters;
 pub mod db_error;
 pub mod flow_preferences;
+pub mod flow_receivables;
 pub mod flow_status_counts;
 pub mod flow_users;
 pub mod flows;

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use crm_core::pricing::{self, DiscountInput, PricedLine, Totals};
 use crm_core::{Actor, FieldErrors, text};
 use crm_entity::{attendances, sale_items, sale_versions, sales};
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -69,6 +69,10 @@ impl SaleService {
             updated_at: now,
         };
         let sale = repo::insert(&txn, sale).await?;
+        if status == SaleStatus::AwaitingApproval {
+            crm_attendances::add_to_receivable(&txn, attendance.flow_id, 1, sale.total_cents)
+                .await?;
+        }
         insert_version(&txn, &sale, 1, &request, &priced, actor, now).await?;
         let data = json!({
             "sale_id": sale.id, "code": sale.code, "status": sale.status,
@@ -134,7 +138,7 @@ impl SaleService {
         let txn = self.db.begin().await?;
         let current = visible_sale(&txn, actor, id).await?;
         // Like the attendance itself, its orders are read-only while it is in the trash.
-        visible_attendance(&txn, actor, current.attendance_id).await?;
+        let attendance = visible_attendance(&txn, actor, current.attendance_id).await?;
         check_version(&current, expected)?;
         let status = status_of(&current);
         if status != SaleStatus::AwaitingApproval {
@@ -154,6 +158,8 @@ impl SaleService {
                 current: current.current_version + 1,
             });
         }
+        let change = sale.total_cents - current.total_cents;
+        crm_attendances::add_to_receivable(&txn, attendance.flow_id, 0, change).await?;
         insert_version(&txn, &sale, number, &request, &priced, actor, now).await?;
         let data = json!({
             "sale_id": sale.id, "code": sale.code, "version": number,
@@ -184,7 +190,7 @@ impl SaleService {
     ) -> Result<SaleResponse, SaleError> {
         let txn = self.db.begin().await?;
         let current = visible_sale(&txn, actor, id).await?;
-        visible_attendance(&txn, actor, current.attendance_id).await?;
+        let attendance = visible_attendance(&txn, actor, current.attendance_id).await?;
         check_version(&current, expected)?;
         let from = status_of(&current);
         let to = from
@@ -204,6 +210,10 @@ impl SaleService {
             return Err(SaleError::StaleVersion {
                 current: current.current_version + 1,
             });
+        }
+        if from == SaleStatus::AwaitingApproval {
+            let (flow, total) = (attendance.flow_id, current.total_cents);
+            crm_attendances::add_to_receivable(&txn, flow, -1, -total).await?;
         }
         let data = json!({
             "sale_id": sale.id, "code": sale.code, "from": from, "to": to,
@@ -230,13 +240,14 @@ impl SaleService {
     }
 }
 
-/// The attendance, visible and not in the trash.
+/// The attendance, visible and not in the trash, locked until the transaction ends: its trash,
+/// restore or move waits for this order's change (and the receivable counts each quote once).
 pub(crate) async fn visible_attendance(
-    db: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     actor: &Actor,
     id: Uuid,
 ) -> Result<attendances::Model, SaleError> {
-    let (attendance, _) = crm_attendances::load_visible(db, actor, id).await?;
+    let (attendance, _) = crm_attendances::load_visible_for_write(txn, actor, id).await?;
     if attendance.deleted_at.is_some() {
         return Err(SaleError::AttendanceInTrash);
     }

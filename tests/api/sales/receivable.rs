@@ -93,3 +93,77 @@ async fn the_receivable_counts_only_the_flows_own_quotes() {
     );
     assert_eq!(receivable(&app, &suporte.flow).await, owed("12.34", 1));
 }
+
+#[tokio::test]
+async fn moving_an_attendance_takes_its_quotes_to_the_other_flows_receivable() {
+    let app = spawn_app().await;
+    let vendas = shop(&app, json!([])).await;
+    let suporte = flow(&app, "Suporte", json!([])).await;
+    let staying = shop_on(
+        &app,
+        Desk {
+            flow: vendas.flow.clone(),
+            contact: vendas.contact.clone(),
+        },
+    )
+    .await;
+    quote(&app, &vendas, "10.01").await;
+    quote(&app, &vendas, "20.02").await;
+    sale(&app, &vendas, "500").await;
+    quote(&app, &staying, "0.07").await;
+
+    let to = json!({"flow_id": suporte});
+    let moved = format!("/attendances/{}/move", vendas.attendance);
+    expect_json(app.post(&moved, &app.admin_token, &to).await, 200).await;
+
+    assert_eq!(receivable(&app, &vendas.flow).await, owed("0.07", 1));
+    assert_eq!(receivable(&app, &suporte).await, owed("30.03", 2));
+}
+
+#[tokio::test]
+async fn approvals_racing_the_trash_count_each_quote_once() {
+    // Arrange: six quotes of R$ 1.00 on one attendance.
+    let app = spawn_app().await;
+    let shop = shop(&app, json!([])).await;
+    let mut quotes = Vec::new();
+    for _ in 0..6 {
+        quotes.push(quote(&app, &shop, "1.00").await);
+    }
+
+    // Act: approve four of them while the attendance goes to the trash.
+    let mut requests = tokio::task::JoinSet::new();
+    for order in &quotes[..4] {
+        let request = app
+            .client
+            .post(app.url(&format!("{}/approve", path_of(order))));
+        requests.spawn(
+            request
+                .bearer_auth(&app.admin_token)
+                .json(&json!({}))
+                .send(),
+        );
+    }
+    let trash = app
+        .client
+        .delete(app.url(&format!("/attendances/{}", shop.attendance)));
+    requests.spawn(trash.bearer_auth(&app.admin_token).send());
+    while let Some(response) = requests.join_next().await {
+        let status = response.unwrap().unwrap().status().as_u16();
+        assert!(status == 200 || status == 409, "{status}");
+    }
+
+    // Assert: nothing counts while trashed; after the restore, exactly the quotes still waiting.
+    assert_eq!(receivable(&app, &shop.flow).await, owed("0.00", 0));
+    admin_post(&app, &format!("/attendances/{}/restore", shop.attendance)).await;
+    let mut waiting = 0;
+    for order in &quotes {
+        if admin_get(&app, &path_of(order)).await["status"] == "awaiting_approval" {
+            waiting += 1;
+        }
+    }
+    assert!(waiting >= 2, "the two quotes nobody approved still wait");
+    assert_eq!(
+        receivable(&app, &shop.flow).await,
+        owed(&format!("{waiting}.00"), waiting)
+    );
+}

@@ -1,6 +1,7 @@
-//! The summary's aggregates: active attendances per flow and status, and per tag.
+//! The summary's aggregates: active attendances per flow and status and per tag, and each
+//! flow's receivable.
 
-use crm_entity::{flow_status_counts, tag_counts, tags};
+use crm_entity::{flow_receivables, flow_status_counts, sales, tag_counts, tags};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, QueryFilter,
@@ -87,6 +88,11 @@ pub async fn rebuild_counts(db: &impl ConnectionTrait) -> Result<(), DbErr> {
          SELECT t.tag_id, COUNT(*) FROM attendance_tags t \
          JOIN attendances a ON a.id = t.attendance_id AND a.view = 'active' \
          GROUP BY t.tag_id",
+        "DELETE FROM flow_receivables",
+        "INSERT INTO flow_receivables (flow_id, quotes, total_cents) \
+         SELECT s.flow_id, COUNT(*), SUM(s.total_cents) FROM sales s \
+         JOIN attendances a ON a.id = s.attendance_id AND a.view <> 'trash' \
+         WHERE s.status = 'awaiting_approval' GROUP BY s.flow_id",
     ] {
         db.execute_unprepared(sql).await?;
     }
@@ -122,4 +128,61 @@ pub async fn tag_counts_of_flow(
         .into_model()
         .all(db)
         .await
+}
+
+/// Adds to a flow's receivable: `quotes` more (or fewer) quotes, worth `cents` more (or less).
+pub async fn add_to_receivable(
+    db: &impl ConnectionTrait,
+    flow_id: Uuid,
+    quotes: i64,
+    cents: i64,
+) -> Result<(), DbErr> {
+    flow_receivables::Entity::insert(flow_receivables::ActiveModel {
+        flow_id: Set(flow_id),
+        quotes: Set(quotes),
+        total_cents: Set(cents),
+    })
+    .on_conflict(
+        OnConflict::column(flow_receivables::Column::FlowId)
+            .values([
+                (
+                    flow_receivables::Column::Quotes,
+                    Expr::cust("flow_receivables.quotes + excluded.quotes"),
+                ),
+                (
+                    flow_receivables::Column::TotalCents,
+                    Expr::cust("flow_receivables.total_cents + excluded.total_cents"),
+                ),
+            ])
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await
+    .map(|_| ())
+}
+
+/// A flow's receivable: how many quotes, and their total in centavos.
+pub async fn receivable(db: &impl ConnectionTrait, flow_id: Uuid) -> Result<(i64, i64), DbErr> {
+    let row = flow_receivables::Entity::find_by_id(flow_id)
+        .one(db)
+        .await?;
+    Ok(row.map_or((0, 0), |r| (r.quotes, r.total_cents)))
+}
+
+/// One attendance's quotes awaiting approval: how many, and their total in centavos.
+pub async fn quotes_of_attendance(
+    db: &impl ConnectionTrait,
+    attendance_id: Uuid,
+) -> Result<(i64, i64), DbErr> {
+    let row: Option<(i64, Option<i64>)> = sales::Entity::find()
+        .select_only()
+        .column_as(Expr::cust("COUNT(*)"), "count")
+        // PostgreSQL sums BIGINT into NUMERIC; the cast keeps one integer type on both databases.
+        .column_as(Expr::cust("CAST(SUM(total_cents) AS BIGINT)"), "sum")
+        .filter(sales::Column::AttendanceId.eq(attendance_id))
+        .filter(sales::Column::Status.eq("awaiting_approval"))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(row.map_or((0, 0), |(count, sum)| (count, sum.unwrap_or(0))))
 }

@@ -221,36 +221,3 @@ pub async fn move_orders(
         .await?;
     Ok(())
 }
-
-/// Quotes awaiting approval in a flow, on attendances not in the trash: how many, and the sum of
-/// their current totals in centavos. Read from `ix_sales_receivable` alone, less the quotes of
-/// the flow's few trashed attendances (an anti-join); `sales.flow_id` follows its attendance's
-/// moves in the same transaction, so the flow's quotes are exactly those of its attendances.
-pub async fn receivable(db: &impl ConnectionTrait, flow_id: Uuid) -> Result<(i64, i64), DbErr> {
-    use crm_entity::sales;
-    use sea_orm::QuerySelect;
-    use sea_orm::sea_query::Query;
-    let trashed = Query::select()
-        .expr(Expr::val(1))
-        .from(attendances::Entity)
-        .and_where(
-            Expr::col((attendances::Entity, attendances::Column::Id))
-                .equals((sales::Entity, sales::Column::AttendanceId)),
-        )
-        .and_where(attendances::Column::FlowId.eq(flow_id))
-        .and_where(attendances::Column::View.eq(crate::model::View::Trash.as_str()))
-        .to_owned();
-    let row: Option<(i64, Option<i64>)> = sales::Entity::find()
-        .select_only()
-        // `COUNT(*)`: the id is not in the index, and every row counted has one.
-        .column_as(Expr::cust("COUNT(*)"), "count")
-        // PostgreSQL sums BIGINT into NUMERIC; the cast keeps one integer type on both databases.
-        .column_as(Expr::cust("CAST(SUM(total_cents) AS BIGINT)"), "sum")
-        .filter(sales::Column::FlowId.eq(flow_id))
-        .filter(sales::Column::Status.eq("awaiting_approval"))
-        .filter(Expr::exists(trashed).not())
-        .into_tuple()
-        .one(db)
-        .await?;
-    Ok(row.map_or((0, 0), |(count, sum)| (count, sum.unwrap_or(0))))
-}
