@@ -278,9 +278,29 @@ async fn an_admin_can_demote_another_admin_while_one_active_admin_remains() {
 }
 
 #[tokio::test]
+async fn a_demoted_admin_loses_the_admin_routes_on_the_very_next_request() {
+    let app = spawn_app().await;
+    let mut body = new_user("second.admin@example.com");
+    body["role"] = json!("admin");
+    let second = app.create_user(body).await;
+    let token = app
+        .login_ok("second.admin@example.com", MEMBER_PASSWORD)
+        .await;
+    expect_json(app.get("/users", &token).await, 200).await;
+
+    let demote = json!({"role": "member"});
+    let path = format!("/users/{}", id_of(&second));
+    expect_json(app.patch(&path, &app.admin_token, &demote).await, 200).await;
+
+    expect_problem(app.get("/users", &token).await, 403, "forbidden").await;
+}
+
+#[tokio::test]
 async fn an_admin_setting_a_password_ends_that_users_sessions_and_the_new_password_works() {
     let app = spawn_app().await;
     let (id, token) = app.create_member("maria@example.com").await;
+    // A session just used is one this instance remembers: the reset must end it all the same.
+    expect_json(app.get("/me", &token).await, 200).await;
 
     let response = app
         .patch(

@@ -7,6 +7,7 @@ pub mod model;
 pub mod password;
 mod repo;
 pub mod service;
+mod session_cache;
 pub mod settings;
 mod throttle;
 pub mod token;

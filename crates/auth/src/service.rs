@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::dto::TokenResponse;
 use crate::model::NewUser;
 use crate::password::PasswordHashing;
+use crate::session_cache::SessionCache;
 use crate::token::{JwtKeys, hash_refresh_token, new_refresh_token};
 use crate::{AuthError, AuthSettings, repo, throttle};
 
@@ -28,18 +29,21 @@ pub(crate) struct Inner {
     pub(crate) settings: AuthSettings,
     pub(crate) keys: JwtKeys,
     pub(crate) passwords: PasswordHashing,
+    pub(crate) sessions: SessionCache,
 }
 
 impl AuthService {
     pub fn new(db: DatabaseConnection, settings: AuthSettings) -> Result<Self, AuthError> {
         let keys = JwtKeys::new(&settings);
         let passwords = PasswordHashing::new(&settings)?;
+        let sessions = SessionCache::new(settings.session_check_ttl());
         Ok(Self {
             db,
             inner: Arc::new(Inner {
                 settings,
                 keys,
                 passwords,
+                sessions,
             }),
         })
     }
@@ -93,6 +97,7 @@ impl AuthService {
         if reused {
             repo::revoke_session(&txn, token.session_id, now).await?;
             txn.commit().await?;
+            self.inner.sessions.forget_session(token.session_id);
             tracing::warn!(session = %token.session_id, "refresh token reused; session revoked");
             return Err(AuthError::InvalidToken);
         }
@@ -113,6 +118,7 @@ impl AuthService {
     /// Ends the caller's session: its refresh token and every access token naming it stop working.
     pub async fn logout(&self, actor: &Actor) -> Result<(), AuthError> {
         repo::revoke_session(&self.db, actor.session_id, crm_core::time::now()).await?;
+        self.inner.sessions.forget_session(actor.session_id);
         Ok(())
     }
 
@@ -120,15 +126,21 @@ impl AuthService {
     /// active now (not only when the token was issued).
     pub async fn authenticate(&self, access_token: &str) -> Result<Actor, AuthError> {
         let claims = self.inner.keys.verify(access_token)?;
+        let generation = match self.inner.sessions.get(claims.sid, claims.sub) {
+            Ok(actor) => return Ok(actor),
+            Err(generation) => generation,
+        };
         let user =
             repo::user_of_live_session(&self.db, claims.sub, claims.sid, crm_core::time::now())
                 .await?
                 .ok_or(AuthError::InvalidToken)?;
-        Ok(Actor {
+        let actor = Actor {
             user_id: user.id,
             role: Role::parse(&user.role).unwrap_or(Role::Member),
             session_id: claims.sid,
-        })
+        };
+        self.inner.sessions.put(&actor, generation);
+        Ok(actor)
     }
 
     /// On an empty database, creates the first administrator. Returns the generated password when

@@ -18,6 +18,14 @@ pub struct AuthSettings {
     /// Failed logins per e-mail or per client address before answering 429.
     pub login_max_failures: u32,
     pub login_window_seconds: u64,
+    /// How long a session found live is trusted without looking again (0: look on every request).
+    /// Revocations through one instance apply there at once, on the others within this time.
+    #[serde(default = "default_session_check_seconds")]
+    pub session_check_seconds: u64,
+}
+
+fn default_session_check_seconds() -> u64 {
+    5
 }
 
 impl AuthSettings {
@@ -28,6 +36,11 @@ impl AuthSettings {
 
     pub fn refresh_ttl(&self) -> chrono::Duration {
         chrono::Duration::seconds(i64::try_from(self.refresh_ttl_seconds).unwrap_or(2_592_000))
+    }
+
+    /// At most a minute: the cache only spares a burst of requests the same lookup.
+    pub fn session_check_ttl(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.session_check_seconds.min(60))
     }
 
     pub fn login_window(&self) -> chrono::Duration {

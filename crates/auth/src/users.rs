@@ -159,6 +159,8 @@ impl AuthService {
         }
         let user = self.save(&txn, user, current.version).await?;
         txn.commit().await?;
+        // Role, activity and password changes reach this instance's session cache at once.
+        self.inner.sessions.forget_user(id);
         Ok(to_response(user))
     }
 
@@ -181,6 +183,7 @@ impl AuthService {
             Ok(()) => {
                 attempt.commit().await?;
                 txn.commit().await?;
+                self.inner.sessions.forget_user(id);
                 return Ok(UserRemoval {
                     outcome: RemovalOutcome::Deleted,
                     user: None,
@@ -195,6 +198,7 @@ impl AuthService {
         user.active = false;
         let user = self.save(&txn, user, version).await?;
         txn.commit().await?;
+        self.inner.sessions.forget_user(id);
         Ok(UserRemoval {
             outcome: RemovalOutcome::Deactivated,
             user: Some(to_response(user)),
@@ -258,6 +262,7 @@ impl AuthService {
         }
         let user = self.save(&txn, user, current.version).await?;
         txn.commit().await?;
+        self.inner.sessions.forget_user(actor.user_id);
         Ok(to_response(user))
     }
 
