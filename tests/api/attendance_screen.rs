@@ -235,3 +235,34 @@ async fn an_empty_or_repeated_column_list_is_rejected_and_the_choice_kept() {
     assert_eq!(error_fields(&problem), ["columns[2]"]);
     assert_eq!(admin_get(&app, &path).await, chosen);
 }
+
+#[tokio::test]
+async fn each_row_of_a_list_page_shows_its_tags_in_the_flows_order() {
+    let app = spawn_app().await;
+    let desk = desk(&app, json!([])).await;
+    let [urgente, vip, frio] = [
+        ("Urgente", "#E53935"),
+        ("VIP", "#16A34A"),
+        ("Frio", "#2563EB"),
+    ];
+    let (a, b, c) = (
+        tag(&app, &desk.flow, urgente.0, urgente.1).await,
+        tag(&app, &desk.flow, vip.0, vip.1).await,
+        tag(&app, &desk.flow, frio.0, frio.1).await,
+    );
+    let both = json!({"title": "Dois", "tag_ids": [id_of(&c), id_of(&a)]});
+    create(&app, &desk, both).await;
+    create(&app, &desk, json!({"title": "Nenhuma"})).await;
+    let order = json!({"tag_ids": [id_of(&c), id_of(&b), id_of(&a)]});
+    let path = format!("/flows/{}/tags/order", desk.flow);
+    expect_json(app.put(&path, &app.admin_token, &order).await, 200).await;
+
+    let page = list(&app, &desk.flow, &[("sort", "title")]).await;
+
+    let tags = |tag: &Value| json!({"id": tag["id"], "name": tag["name"], "color": tag["color"]});
+    assert_eq!(each(&page, "title"), [json!("Dois"), json!("Nenhuma")]);
+    assert_eq!(
+        each(&page, "tags"),
+        [json!([tags(&c), tags(&a)]), json!([])]
+    );
+}

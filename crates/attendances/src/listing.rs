@@ -11,7 +11,7 @@ use crate::dto::{
 };
 use crate::model::{Search, Status, View};
 use crate::repo::{self, Filter, Position, SortKey, Window};
-use crate::service::{AttendanceService, load, respond_many};
+use crate::service::{AttendanceService, load, respond_listed};
 use crate::{AttendanceError, dto::AttendanceResponse};
 
 /// The columns a list shows before a user chooses: the old system's screen.
@@ -49,15 +49,15 @@ impl AttendanceService {
         // The screen's hottest request: the access check rides in the list's statement, and only
         // an empty page costs a second look, to tell an empty flow from a hidden one (404).
         filter.visible_flows = crm_flows::visible_flow_ids(actor);
-        let rows = repo::list(&self.db, &filter, &window).await?;
+        let rows = repo::list_with_tag_ids(&self.db, &filter, &window).await?;
         if rows.is_empty() {
             crm_flows::visible_flow(&self.db, actor, flow_id).await?;
         }
-        let (rows, next_cursor) = paginate(rows, limit, |row| {
+        let (rows, next_cursor) = paginate(rows, limit, |listed| {
             let position = Position {
                 key,
-                value: key.value_of(row),
-                id: row.id,
+                value: key.value_of(&listed.row),
+                id: listed.row.id,
             };
             (position, direction)
         });
@@ -67,7 +67,7 @@ impl AttendanceService {
             None
         };
         Ok(Page {
-            items: respond_many(&self.db, rows).await?,
+            items: respond_listed(&self.db, flow_id, rows).await?,
             next_cursor,
             total,
         })

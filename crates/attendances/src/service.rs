@@ -381,6 +381,37 @@ pub(crate) async fn respond_many(
         .collect())
 }
 
+/// Responses for a list page whose rows carry their tag ids: the tags' names and colours come
+/// from the flow's few tags (all rows are of one flow), in display order.
+pub(crate) async fn respond_listed(
+    db: &impl ConnectionTrait,
+    flow_id: Uuid,
+    rows: Vec<repo::Listed>,
+) -> Result<Vec<AttendanceResponse>, AttendanceError> {
+    let tagged = rows.iter().any(|listed| !listed.tag_ids.is_empty());
+    let flow_tags = if tagged {
+        repo::flow_tag_refs(db, flow_id).await?
+    } else {
+        Vec::new()
+    };
+    let now = Utc::now();
+    Ok(rows
+        .into_iter()
+        .map(|listed| {
+            let tags = flow_tags
+                .iter()
+                .filter(|(id, _, _)| listed.tag_ids.contains(id))
+                .map(|(id, name, color)| AttendanceTag {
+                    id: *id,
+                    name: name.clone(),
+                    color: color.clone(),
+                })
+                .collect();
+            to_response(listed.row, tags, now)
+        })
+        .collect())
+}
+
 fn to_response(
     row: attendances::Model,
     tags: Vec<AttendanceTag>,

@@ -5,8 +5,9 @@ use crm_core::page::Direction;
 use crm_entity::{attendance_tags, attendances, keyset};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query, SelectStatement};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait, Value,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, Order,
+    PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait, Select,
+    Statement, TransactionSession, TransactionTrait, Value,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -194,6 +195,59 @@ pub async fn list<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
+    let rows = run(
+        db,
+        filter,
+        select(filter, window).build(db.get_database_backend()),
+    )
+    .await?;
+    rows.iter()
+        .map(|row| attendances::Model::from_query_result(row, ""))
+        .collect()
+}
+
+/// A row of the list page with the ids of its tags.
+pub struct Listed {
+    pub row: attendances::Model,
+    pub tag_ids: Vec<Uuid>,
+}
+
+/// [`list`] with each row's tag ids, still one query: a correlated subquery reads them from the
+/// tag links' primary key, so a page costs no second round trip for its tags.
+pub async fn list_with_tag_ids<C>(
+    db: &C,
+    filter: &Filter,
+    window: &Window,
+) -> Result<Vec<Listed>, DbErr>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let backend = db.get_database_backend();
+    // SQLite keeps UUIDs as 16-byte blobs: their hex is a UUID's simple form.
+    let tag_ids = match backend {
+        DbBackend::Postgres => "string_agg(CAST(l.tag_id AS TEXT), ',')",
+        _ => "group_concat(hex(l.tag_id), ',')",
+    };
+    let subquery =
+        format!("(SELECT {tag_ids} FROM attendance_tags l WHERE l.attendance_id = attendances.id)");
+    let query = select(filter, window).column_as(Expr::cust(subquery), "tag_ids");
+    let rows = run(db, filter, query.build(backend)).await?;
+    rows.iter()
+        .map(|result| {
+            let ids: Option<String> = result.try_get("", "tag_ids")?;
+            Ok(Listed {
+                row: attendances::Model::from_query_result(result, "")?,
+                tag_ids: ids
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter_map(|id| Uuid::parse_str(id).ok())
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+fn select(filter: &Filter, window: &Window) -> Select<attendances::Entity> {
     let mut query = attendances::Entity::find().filter(condition(filter));
     if let Some(after) = &window.after {
         query = query.filter(beyond(after, window.direction));
@@ -202,12 +256,18 @@ where
         Direction::Asc => Order::Asc,
         Direction::Desc => Order::Desc,
     };
-    let query = query
+    query
         .order_by(window.key.column(), order.clone())
         .order_by(attendances::Column::Id, order)
-        .limit(window.fetch);
+        .limit(window.fetch)
+}
+
+async fn run<C>(db: &C, filter: &Filter, statement: Statement) -> Result<Vec<QueryResult>, DbErr>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
     if filter.search.is_none() || db.get_database_backend() != DbBackend::Postgres {
-        return query.all(db).await;
+        return db.query_all_raw(statement).await;
     }
     // A search must be planned with its pattern: after five runs of a prepared statement
     // PostgreSQL may switch to a generic plan, which guesses that any pattern matches 0.5% of
@@ -216,7 +276,7 @@ where
     let txn = db.begin().await?;
     txn.execute_unprepared("SET LOCAL plan_cache_mode = force_custom_plan")
         .await?;
-    let rows = query.all(&txn).await?;
+    let rows = txn.query_all_raw(statement).await?;
     txn.commit().await?;
     Ok(rows)
 }

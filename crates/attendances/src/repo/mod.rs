@@ -201,6 +201,24 @@ pub async fn contact(
     crm_entity::contacts::Entity::find_by_id(id).one(db).await
 }
 
+/// A flow's tags in display order: id, name and colour.
+pub async fn flow_tag_refs(
+    db: &impl ConnectionTrait,
+    flow_id: Uuid,
+) -> Result<Vec<(Uuid, String, String)>, DbErr> {
+    use crm_entity::tags;
+    use sea_orm::QueryOrder;
+    tags::Entity::find()
+        .select_only()
+        .columns([tags::Column::Id, tags::Column::Name, tags::Column::Color])
+        .filter(tags::Column::FlowId.eq(flow_id))
+        .order_by_asc(tags::Column::Position)
+        .order_by_asc(tags::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
 /// Sales and purchases keep a copy of their attendance's flow (for lists and the receivable);
 /// a move carries them along in the same transaction.
 pub async fn move_orders(
