@@ -1,10 +1,10 @@
 //! Queries on contacts.
 
-use crm_entity::{attendances, contacts};
+use crm_entity::{attendances, contacts, planning};
 use sea_orm::sea_query::{BinOper, Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -46,7 +46,7 @@ pub async fn by_document(
 
 /// `search` holds alternative patterns (already `LIKE`-escaped); a row matches any of them.
 pub async fn list(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     q: ListQuery<'_>,
 ) -> Result<Vec<contacts::Model>, DbErr> {
     let mut query = contacts::Entity::find();
@@ -79,12 +79,17 @@ pub async fn list(
     } else {
         sea_orm::Order::Asc
     };
-    query
+    let query = query
         .order_by(column, order.clone())
         .order_by(contacts::Column::Id, order)
-        .limit(q.fetch)
-        .all(db)
-        .await
+        .limit(q.fetch);
+    if q.search.is_empty() {
+        return query.all(db).await;
+    }
+    let rows = planning::search(db, query.build(db.get_database_backend())).await?;
+    rows.iter()
+        .map(|row| contacts::Model::from_query_result(row, ""))
+        .collect()
 }
 
 /// Rows strictly after `(value, id)` in the list's order.

@@ -18,6 +18,7 @@ pub mod login_throttle;
 pub mod mail_templates;
 pub mod mailboxes;
 pub mod outbox;
+pub mod planning;
 pub mod purchase_items;
 pub mod purchases;
 pub mod refresh_tokens;
