@@ -16,7 +16,9 @@ use crate::AttendanceError;
 use crate::dto::{CreateInteractionRequest, InteractionResponse, TimelineEntry, UserRef};
 use crate::model::parse_body;
 use crate::repo::{self, EventRow, InteractionRow};
-use crate::service::{AttendanceService, add_interaction, load, load_for_write, save};
+use crate::service::{
+    AttendanceService, add_interaction, load, load_for_write, load_with_flow, save,
+};
 
 /// What posting a note or rendering a template can fail with: the attendance's rules, or the
 /// mail module's (no mailbox, a template the caller may not use).
@@ -121,7 +123,7 @@ impl AttendanceService {
         template_id: Uuid,
         request: RenderTemplateRequest,
     ) -> Result<RenderedTemplate, InteractionError> {
-        let (row, flow) = load(&self.db, actor, request.attendance_id).await?;
+        let (row, flow) = load_with_flow(&self.db, actor, request.attendance_id).await?;
         let facts = facts(&row, &flow);
         Ok(compose::render(&self.db, actor, template_id, row.id, facts).await?)
     }
@@ -134,7 +136,7 @@ impl AttendanceService {
         cursor: Option<&str>,
         limit: Limit,
     ) -> Result<Page<InteractionResponse>, AttendanceError> {
-        let (row, _) = load(&self.db, actor, attendance_id).await?;
+        let row = load(&self.db, actor, attendance_id).await?;
         let after = cursor
             .map(Cursor::decode::<(DateTime<Utc>, Uuid)>)
             .transpose()?;
@@ -155,7 +157,7 @@ impl AttendanceService {
         cursor: Option<&str>,
         limit: Limit,
     ) -> Result<Page<TimelineEntry>, AttendanceError> {
-        let (row, _) = load(&self.db, actor, attendance_id).await?;
+        let row = load(&self.db, actor, attendance_id).await?;
         let after = cursor
             .map(Cursor::decode::<(DateTime<Utc>, Uuid)>)
             .transpose()?;

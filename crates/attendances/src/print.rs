@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::AttendanceError;
 use crate::model::{Status, business_offset};
 use crate::repo::{self, InteractionRow};
-use crate::service::{AttendanceService, load, respond};
+use crate::service::{AttendanceService, load_with_flow, respond};
 
 impl AttendanceService {
     pub async fn print(
@@ -19,7 +19,7 @@ impl AttendanceService {
         id: Uuid,
         with_interactions: bool,
     ) -> Result<String, AttendanceError> {
-        let (row, flow) = load(&self.db, actor, id).await?;
+        let (row, flow) = load_with_flow(&self.db, actor, id).await?;
         let contact = repo::contact(&self.db, row.contact_id).await?;
         let interactions = if with_interactions {
             repo::all_interactions(&self.db, row.id).await?

@@ -20,7 +20,7 @@ impl PurchaseService {
         cursor: Option<&str>,
         limit: Limit,
     ) -> Result<PurchasePage, PurchaseError> {
-        let (attendance, _) = crm_attendances::load_visible(&self.db, actor, attendance_id).await?;
+        let attendance = crm_attendances::load_visible(&self.db, actor, attendance_id).await?;
         let filter = Filter {
             attendance_id: Some(attendance.id),
             ..Filter::default()

@@ -162,7 +162,7 @@ async fn visible_attendance(
     actor: &Actor,
     id: Uuid,
 ) -> Result<attendances::Model, PurchaseError> {
-    let (attendance, _) = crm_attendances::load_visible(db, actor, id).await?;
+    let attendance = crm_attendances::load_visible(db, actor, id).await?;
     if attendance.deleted_at.is_some() {
         return Err(PurchaseError::AttendanceInTrash);
     }

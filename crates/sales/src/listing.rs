@@ -19,7 +19,7 @@ impl SaleService {
         cursor: Option<&str>,
         limit: Limit,
     ) -> Result<SalePage, SaleError> {
-        let (attendance, _) = crm_attendances::load_visible(&self.db, actor, attendance_id).await?;
+        let attendance = crm_attendances::load_visible(&self.db, actor, attendance_id).await?;
         let filter = Filter {
             attendance_id: Some(attendance.id),
             ..Filter::default()

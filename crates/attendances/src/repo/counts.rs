@@ -1,8 +1,8 @@
 //! The summary's aggregates: active attendances per flow and status and per tag, and each
 //! flow's receivable.
 
-use crm_entity::{flow_receivables, flow_status_counts, sales, tag_counts, tags};
-use sea_orm::sea_query::{Expr, OnConflict};
+use crm_entity::{flow_receivables, flow_status_counts, flows, sales, tag_counts, tags};
+use sea_orm::sea_query::{Expr, OnConflict, SelectStatement};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, QueryFilter,
     QueryOrder, QuerySelect, RelationDef, Set,
@@ -161,12 +161,27 @@ pub async fn add_to_receivable(
     .map(|_| ())
 }
 
-/// A flow's receivable: how many quotes, and their total in centavos.
-pub async fn receivable(db: &impl ConnectionTrait, flow_id: Uuid) -> Result<(i64, i64), DbErr> {
-    let row = flow_receivables::Entity::find_by_id(flow_id)
-        .one(db)
-        .await?;
-    Ok(row.map_or((0, 0), |r| (r.quotes, r.total_cents)))
+/// A flow's receivable, how many quotes and their total in centavos, if the flow is among
+/// `visible_flows` (any flow when `None`); `None` for a hidden or unknown flow.
+pub async fn receivable(
+    db: &impl ConnectionTrait,
+    flow_id: Uuid,
+    visible_flows: Option<SelectStatement>,
+) -> Result<Option<(i64, i64)>, DbErr> {
+    let link: RelationDef = flow_receivables::Entity::belongs_to(flows::Entity)
+        .from(flow_receivables::Column::FlowId)
+        .to(flows::Column::Id)
+        .into();
+    let mut query = flows::Entity::find_by_id(flow_id)
+        .select_only()
+        .column(flow_receivables::Column::Quotes)
+        .column(flow_receivables::Column::TotalCents)
+        .join(JoinType::LeftJoin, link.rev());
+    if let Some(visible) = visible_flows {
+        query = query.filter(flows::Column::Id.in_subquery(visible));
+    }
+    let row: Option<(Option<i64>, Option<i64>)> = query.into_tuple().one(db).await?;
+    Ok(row.map(|(quotes, cents)| (quotes.unwrap_or(0), cents.unwrap_or(0))))
 }
 
 /// One attendance's quotes awaiting approval: how many, and their total in centavos.

@@ -24,6 +24,19 @@ pub async fn by_id(
     attendances::Entity::find_by_id(id).one(db).await
 }
 
+/// The row, if it is in one of `visible_flows` (every flow when `None`).
+pub async fn visible_by_id(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    visible_flows: Option<sea_orm::sea_query::SelectStatement>,
+) -> Result<Option<attendances::Model>, DbErr> {
+    let mut query = attendances::Entity::find_by_id(id);
+    if let Some(flows) = visible_flows {
+        query = query.filter(attendances::Column::FlowId.in_subquery(flows));
+    }
+    query.one(db).await
+}
+
 /// The row, locked until the transaction ends (`FOR UPDATE`; SQLite has one writer at a time).
 pub async fn by_id_for_update(
     db: &impl ConnectionTrait,
