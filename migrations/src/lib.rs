@@ -8,6 +8,7 @@ mod m20261128_000002_attendances;
 mod m20261128_000003_sales;
 mod m20261128_000004_mail;
 mod m20261201_000005_summary_counts;
+mod m20261201_000006_search_statistics;
 mod util;
 
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_sales::Migration),
             Box::new(m20261128_000004_mail::Migration),
             Box::new(m20261201_000005_summary_counts::Migration),
+            Box::new(m20261201_000006_search_statistics::Migration),
         ]
     }
 }

@@ -7,8 +7,8 @@
 //! [`apply`] once, at the end of its transaction. `apply` touches the rows in one fixed order
 //! (statuses by flow and name, then tags by id, then receivables by flow), so two transactions
 //! never wait on each other's rows in opposite orders (no deadlock on PostgreSQL). The sales
-//! service changes a receivable through [`add_to_receivable`] while it holds the attendance's
-//! row lock, so a quote and its attendance's trash never count twice.
+//! service changes a receivable through [`crate::add_to_receivable`] while it holds the
+//! attendance's row lock, so a quote and its attendance's trash never count twice.
 
 use std::collections::BTreeMap;
 
@@ -87,20 +87,6 @@ pub(crate) async fn apply(
         repo::add_to_receivable(db, flow_id, sign * quotes, sign * cents).await?;
     }
     Ok(())
-}
-
-/// Adds a change of one quote to its flow's receivable; for the sales service, inside its
-/// transaction, while it holds the attendance's row lock ([`crate::load_visible_for_write`]).
-pub async fn add_to_receivable(
-    db: &impl ConnectionTrait,
-    flow_id: Uuid,
-    quotes: i64,
-    cents: i64,
-) -> Result<(), DbErr> {
-    if quotes == 0 && cents == 0 {
-        return Ok(());
-    }
-    repo::add_to_receivable(db, flow_id, quotes, cents).await
 }
 
 /// The non-zero changes, in key order.

@@ -14,10 +14,9 @@ mod repo;
 pub mod selection;
 pub mod service;
 
-pub use counts::add_to_receivable;
 pub use error::AttendanceError;
 pub use listing::DEFAULT_COLUMNS;
-pub use repo::{next_counter, rebuild_counts, record_event};
+pub use repo::{add_to_receivable, next_counter, rebuild_counts, record_event};
 pub use service::AttendanceService;
 pub use service::load as load_visible;
 pub use service::load_for_write as load_visible_for_write;

@@ -131,12 +131,17 @@ pub async fn tag_counts_of_flow(
 }
 
 /// Adds to a flow's receivable: `quotes` more (or fewer) quotes, worth `cents` more (or less).
+/// The sales service calls it inside its transaction while it holds the attendance's row lock
+/// ([`crate::load_visible_for_write`]), so a quote and its attendance's trash never count twice.
 pub async fn add_to_receivable(
     db: &impl ConnectionTrait,
     flow_id: Uuid,
     quotes: i64,
     cents: i64,
 ) -> Result<(), DbErr> {
+    if quotes == 0 && cents == 0 {
+        return Ok(());
+    }
     flow_receivables::Entity::insert(flow_receivables::ActiveModel {
         flow_id: Set(flow_id),
         quotes: Set(quotes),
