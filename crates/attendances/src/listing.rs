@@ -119,13 +119,14 @@ impl AttendanceService {
         actor: &Actor,
         flow_id: Uuid,
     ) -> Result<FlowSummary, AttendanceError> {
-        // The access check rides in the receivable's statement: nothing is read for a flow the
+        // The access check rides in the counts' statement: nothing is read for a flow the
         // caller may not see.
         let visible = crm_flows::visible_flow_ids(actor);
-        let (quotes, receivable_cents) = repo::receivable(&self.db, flow_id, visible)
+        let counts = repo::flow_counts(&self.db, flow_id, visible)
             .await?
             .ok_or(crm_flows::FlowError::NotFound)?;
-        let by_status = repo::status_counts(&self.db, flow_id).await?;
+        let (quotes, receivable_cents, by_status) =
+            (counts.quotes, counts.receivable_cents, counts.by_status);
         let tags = repo::tag_counts_of_flow(&self.db, flow_id).await?;
         let count = |n: i64| u64::try_from(n).unwrap_or(0);
         let total: u64 = by_status.iter().map(|(_, n)| count(*n)).sum();

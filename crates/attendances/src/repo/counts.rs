@@ -60,21 +60,6 @@ pub async fn add_to_tag_count(
     .map(|_| ())
 }
 
-/// A flow's count of active attendances per status (statuses with none may be missing).
-pub async fn status_counts(
-    db: &impl ConnectionTrait,
-    flow_id: Uuid,
-) -> Result<Vec<(String, i64)>, DbErr> {
-    flow_status_counts::Entity::find()
-        .select_only()
-        .column(flow_status_counts::Column::Status)
-        .column(flow_status_counts::Column::Count)
-        .filter(flow_status_counts::Column::FlowId.eq(flow_id))
-        .into_tuple()
-        .all(db)
-        .await
-}
-
 /// Recounts every flow and tag from the attendances themselves, replacing what was kept: after a
 /// bulk load that bypassed the services, or to repair counts.
 pub async fn rebuild_counts(db: &impl ConnectionTrait) -> Result<(), DbErr> {
@@ -166,27 +151,54 @@ pub async fn add_to_receivable(
     .map(|_| ())
 }
 
-/// A flow's receivable, how many quotes and their total in centavos, if the flow is among
-/// `visible_flows` (any flow when `None`); `None` for a hidden or unknown flow.
-pub async fn receivable(
+/// What the summary keeps per flow: the receivable (how many quotes, their total in centavos)
+/// and the active attendances per status (statuses with none may be missing).
+pub struct FlowCounts {
+    pub quotes: i64,
+    pub receivable_cents: i64,
+    pub by_status: Vec<(String, i64)>,
+}
+
+/// The flow's kept counts, if the flow is among `visible_flows` (any flow when `None`); `None`
+/// for a hidden or unknown flow. One statement: the flow row joined with its receivable and its
+/// status counts (a row per status, or one row without a status).
+pub async fn flow_counts(
     db: &impl ConnectionTrait,
     flow_id: Uuid,
     visible_flows: Option<SelectStatement>,
-) -> Result<Option<(i64, i64)>, DbErr> {
-    let link: RelationDef = flow_receivables::Entity::belongs_to(flows::Entity)
+) -> Result<Option<FlowCounts>, DbErr> {
+    let receivable: RelationDef = flow_receivables::Entity::belongs_to(flows::Entity)
         .from(flow_receivables::Column::FlowId)
+        .to(flows::Column::Id)
+        .into();
+    let statuses: RelationDef = flow_status_counts::Entity::belongs_to(flows::Entity)
+        .from(flow_status_counts::Column::FlowId)
         .to(flows::Column::Id)
         .into();
     let mut query = flows::Entity::find_by_id(flow_id)
         .select_only()
         .column(flow_receivables::Column::Quotes)
         .column(flow_receivables::Column::TotalCents)
-        .join(JoinType::LeftJoin, link.rev());
+        .column(flow_status_counts::Column::Status)
+        .column(flow_status_counts::Column::Count)
+        .join(JoinType::LeftJoin, receivable.rev())
+        .join(JoinType::LeftJoin, statuses.rev());
     if let Some(visible) = visible_flows {
         query = query.filter(flows::Column::Id.in_subquery(visible));
     }
-    let row: Option<(Option<i64>, Option<i64>)> = query.into_tuple().one(db).await?;
-    Ok(row.map(|(quotes, cents)| (quotes.unwrap_or(0), cents.unwrap_or(0))))
+    type Row = (Option<i64>, Option<i64>, Option<String>, Option<i64>);
+    let rows: Vec<Row> = query.into_tuple().all(db).await?;
+    let Some((quotes, cents, _, _)) = rows.first().cloned() else {
+        return Ok(None);
+    };
+    Ok(Some(FlowCounts {
+        quotes: quotes.unwrap_or(0),
+        receivable_cents: cents.unwrap_or(0),
+        by_status: rows
+            .into_iter()
+            .filter_map(|(_, _, status, count)| status.zip(count))
+            .collect(),
+    }))
 }
 
 /// One attendance's quotes awaiting approval: how many, and their total in centavos.
