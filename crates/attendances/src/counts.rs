@@ -38,6 +38,15 @@ impl Footprint {
         quotes: None,
     };
 
+    /// A just-created attendance's contribution: it has no quotes yet, so its share of the
+    /// receivable is nothing and needs no query.
+    pub(crate) fn created(row: &attendances::Model, tag_ids: &[Uuid]) -> Self {
+        Footprint {
+            quotes: None,
+            ..Self::of(row, tag_ids)
+        }
+    }
+
     /// The row's contribution with the tags it carries.
     pub(crate) fn of(row: &attendances::Model, tag_ids: &[Uuid]) -> Self {
         let quotes = (row.view != View::Trash.as_str()).then_some((row.id, row.flow_id));

@@ -11,6 +11,7 @@ pub mod model;
 mod notes;
 pub mod print;
 mod repo;
+mod respond;
 pub mod selection;
 pub mod service;
 

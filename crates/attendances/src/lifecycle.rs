@@ -8,7 +8,8 @@ use uuid::Uuid;
 
 use crate::counts::{self, Footprint};
 use crate::dto::AttendanceResponse;
-use crate::service::{AttendanceService, load_for_write, respond, save};
+use crate::respond::respond;
+use crate::service::{AttendanceService, load_for_write, save};
 use crate::{AttendanceError, repo};
 
 /// A change of an attendance's place: which field it sets, and the rule it must meet.

@@ -11,7 +11,8 @@ use crate::dto::{
 };
 use crate::model::{Search, Status, View};
 use crate::repo::{self, Filter, Position, SortKey, Window};
-use crate::service::{AttendanceService, load, respond_listed};
+use crate::respond::respond_listed;
+use crate::service::{AttendanceService, load};
 use crate::{AttendanceError, dto::AttendanceResponse};
 
 /// The columns a list shows before a user chooses: the old system's screen.
@@ -125,11 +126,9 @@ impl AttendanceService {
         let counts = repo::flow_counts(&self.db, flow_id, visible)
             .await?
             .ok_or(crm_flows::FlowError::NotFound)?;
-        let (quotes, receivable_cents, by_status) =
-            (counts.quotes, counts.receivable_cents, counts.by_status);
         let tags = repo::tag_counts_of_flow(&self.db, flow_id).await?;
         let count = |n: i64| u64::try_from(n).unwrap_or(0);
-        let total: u64 = by_status.iter().map(|(_, n)| count(*n)).sum();
+        let total: u64 = counts.by_status.iter().map(|(_, n)| count(*n)).sum();
         let mut tag_counts = vec![TagCount {
             tag_id: Uuid::nil(),
             name: "ALL".to_owned(),
@@ -149,7 +148,8 @@ impl AttendanceService {
                 .into_iter()
                 .map(|status| StatusCount {
                     status,
-                    count: by_status
+                    count: counts
+                        .by_status
                         .iter()
                         .find(|(s, _)| s == status.as_str())
                         .map_or(0, |(_, n)| count(*n)),
@@ -157,9 +157,9 @@ impl AttendanceService {
                 .collect(),
             by_tag: tag_counts,
             receivable: Receivable {
-                amount: crm_core::Money::from_cents(receivable_cents).to_decimal_string(),
+                amount: crm_core::Money::from_cents(counts.receivable_cents).to_decimal_string(),
                 currency: "BRL".to_owned(),
-                count: count(quotes),
+                count: count(counts.quotes),
             },
         })
     }

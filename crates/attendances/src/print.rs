@@ -10,7 +10,8 @@ use uuid::Uuid;
 use crate::AttendanceError;
 use crate::model::{Status, business_offset};
 use crate::repo::{self, InteractionRow};
-use crate::service::{AttendanceService, load_with_flow, respond};
+use crate::respond::respond;
+use crate::service::{AttendanceService, load_with_flow};
 
 impl AttendanceService {
     pub async fn print(

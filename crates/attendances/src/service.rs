@@ -10,11 +10,10 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::counts::{self, Footprint};
-use crate::dto::{
-    AttendanceResponse, AttendanceTag, ContactRef, CreateAttendanceRequest, UpdateAttendanceRequest,
-};
+use crate::dto::{AttendanceResponse, CreateAttendanceRequest, UpdateAttendanceRequest};
 use crate::model::{Status, View, parse_body, parse_title, search_key};
 use crate::notes::{InteractionError, NO_CONTACT_EMAIL, default_subject, queue_notification};
+use crate::respond::respond;
 use crate::{AttendanceError, repo};
 
 #[derive(Clone)]
@@ -97,7 +96,7 @@ impl AttendanceService {
             repo::attach_tag(&txn, row.id, tag.id, now).await?;
         }
         let tag_ids: Vec<Uuid> = tags.iter().map(|t| t.id).collect();
-        counts::apply(&txn, &Footprint::NONE, &Footprint::of(&row, &tag_ids)).await?;
+        counts::apply(&txn, &Footprint::NONE, &Footprint::created(&row, &tag_ids)).await?;
         let tag_names: Vec<&str> = tags.iter().map(|t| t.name.as_str()).collect();
         let data = json!({
             "reference": row.reference, "title": row.title, "status": row.status,
@@ -357,101 +356,4 @@ pub(crate) async fn add_interaction(
     )
     .await?;
     Ok(interaction)
-}
-
-pub(crate) async fn respond(
-    db: &impl ConnectionTrait,
-    row: attendances::Model,
-) -> Result<AttendanceResponse, AttendanceError> {
-    respond_many(db, vec![row])
-        .await?
-        .pop()
-        .ok_or(AttendanceError::NotFound)
-}
-
-/// Responses for rows, with their tags fetched in one query for all of them.
-pub(crate) async fn respond_many(
-    db: &impl ConnectionTrait,
-    rows: Vec<attendances::Model>,
-) -> Result<Vec<AttendanceResponse>, AttendanceError> {
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let tags = crm_tags::lookup::tags_of_attendances(db, &ids).await?;
-    let now = Utc::now();
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            let row_tags = tags
-                .iter()
-                .filter(|(attendance_id, _)| *attendance_id == row.id)
-                .map(|(_, tag)| AttendanceTag {
-                    id: tag.id,
-                    name: tag.name.clone(),
-                    color: tag.color.clone(),
-                })
-                .collect();
-            to_response(row, row_tags, now)
-        })
-        .collect())
-}
-
-/// Responses for a list page whose rows carry their tag ids: the tags' names and colours come
-/// from the flow's few tags (all rows are of one flow), in display order.
-pub(crate) async fn respond_listed(
-    db: &impl ConnectionTrait,
-    flow_id: Uuid,
-    rows: Vec<repo::Listed>,
-) -> Result<Vec<AttendanceResponse>, AttendanceError> {
-    let tagged = rows.iter().any(|listed| !listed.tag_ids.is_empty());
-    let flow_tags = if tagged {
-        repo::flow_tag_refs(db, flow_id).await?
-    } else {
-        Vec::new()
-    };
-    let now = Utc::now();
-    Ok(rows
-        .into_iter()
-        .map(|listed| {
-            let tags = flow_tags
-                .iter()
-                .filter(|(id, _, _)| listed.tag_ids.contains(id))
-                .map(|(id, name, color)| AttendanceTag {
-                    id: *id,
-                    name: name.clone(),
-                    color: color.clone(),
-                })
-                .collect();
-            to_response(listed.row, tags, now)
-        })
-        .collect())
-}
-
-fn to_response(
-    row: attendances::Model,
-    tags: Vec<AttendanceTag>,
-    now: DateTime<Utc>,
-) -> AttendanceResponse {
-    let status = Status::parse(&row.status).unwrap_or(Status::Open);
-    AttendanceResponse {
-        id: row.id,
-        flow_id: row.flow_id,
-        reference: row.reference,
-        title: row.title,
-        status,
-        contact: ContactRef {
-            id: row.contact_id,
-            name: row.contact_name,
-        },
-        value: Money::from_cents(row.value_cents).to_decimal_string(),
-        currency: "BRL".to_owned(),
-        overdue: status.can_be_overdue() && row.due_at.is_some_and(|due| due < now),
-        due_at: row.due_at,
-        tags,
-        view: View::parse(&row.view),
-        archived_at: row.archived_at,
-        deleted_at: row.deleted_at,
-        version: row.version,
-        created_by: row.created_by,
-        created_at: row.created_at,
-        updated_at: row.updated_at,
-    }
 }
