@@ -43,18 +43,23 @@ pub struct AttendanceResponse {
     #[schema(example = "BRL")]
     pub currency: String,
     /// When it should be done or followed up ("vencimento").
+    #[serde(serialize_with = "crm_core::time::serialize_option")]
     pub due_at: Option<DateTime<Utc>>,
     /// Past its due time while still open or in progress.
     pub overdue: bool,
     /// In the flow's tag order.
     pub tags: Vec<AttendanceTag>,
     pub view: View,
+    #[serde(serialize_with = "crm_core::time::serialize_option")]
     pub archived_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crm_core::time::serialize_option")]
     pub deleted_at: Option<DateTime<Utc>>,
     /// Increases on every change; also sent as the `ETag`.
     pub version: i32,
     pub created_by: Uuid,
+    #[serde(serialize_with = "crm_core::time::serialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crm_core::time::serialize")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -256,6 +261,7 @@ pub struct InteractionResponse {
     #[schema(example = "<0193a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d@empresa.com.br>")]
     pub message_id: Option<String>,
     pub author: UserRef,
+    #[serde(serialize_with = "crm_core::time::serialize")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -271,6 +277,7 @@ pub struct TimelineEntry {
     #[schema(example = "status_changed")]
     pub kind: String,
     pub actor: UserRef,
+    #[serde(serialize_with = "crm_core::time::serialize")]
     pub created_at: DateTime<Utc>,
     /// What changed, e.g. `{"from": "open", "to": "won"}`.
     #[schema(value_type = Object)]
