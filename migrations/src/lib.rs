@@ -9,6 +9,7 @@ mod m20261128_000003_sales;
 mod m20261128_000004_mail;
 mod m20261201_000005_summary_counts;
 mod m20261201_000006_search_statistics;
+mod m20261201_000007_flow_tags_version;
 mod util;
 
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_mail::Migration),
             Box::new(m20261201_000005_summary_counts::Migration),
             Box::new(m20261201_000006_search_statistics::Migration),
+            Box::new(m20261201_000007_flow_tags_version::Migration),
         ]
     }
 }

@@ -298,3 +298,56 @@ async fn moving_to_the_same_flow_or_an_inactive_one_is_a_conflict() {
     expect_problem(to_inactive, 409, "flow_inactive").await;
     assert_eq!(admin_get(&app, &path_of(&created)).await, created);
 }
+
+#[tokio::test]
+async fn moves_carrying_tags_racing_renames_and_deletes_of_the_targets_tags_all_succeed() {
+    // Arrange: eight attendances with two tags; the target has one of them and another.
+    let app = spawn_app().await;
+    let desk = desk(&app, json!([])).await;
+    let target = flow(&app, "Pós-venda", json!([])).await;
+    let urgente = id_of(&tag(&app, &desk.flow, "Urgente", "#E53935").await);
+    let vip = id_of(&tag(&app, &desk.flow, "VIP", "#16A34A").await);
+    let target_urgente = id_of(&tag(&app, &target, "Urgente", "#000000").await);
+    let frio = id_of(&tag(&app, &target, "Frio", "#2563EB").await);
+    let mut moving = Vec::new();
+    for _ in 0..8 {
+        let body = json!({"title": "Cadeiras", "tag_ids": [urgente, vip]});
+        moving.push(id_of(&create(&app, &desk, body).await));
+    }
+    assert_eq!(listed(&app, &target, &[]).await.len(), 0);
+
+    // Act: at once, the moves (reusing the target's Urgente, creating its VIP), renames of the
+    // target's Urgente and the delete of its Frio.
+    let mut requests = tokio::task::JoinSet::new();
+    for id in &moving {
+        let request = app.client.post(app.url(&format!("/attendances/{id}/move")));
+        requests.spawn(
+            request
+                .json(&json!({"flow_id": target}))
+                .bearer_auth(&app.admin_token)
+                .send(),
+        );
+    }
+    for name in ["Urgentíssimo", "Urgente 2", "Prioridade"] {
+        let path = app.url(&format!("/flows/{target}/tags/{target_urgente}"));
+        let request = app.client.patch(path).json(&json!({"name": name}));
+        requests.spawn(request.bearer_auth(&app.admin_token).send());
+    }
+    let path = app.url(&format!("/flows/{target}/tags/{frio}"));
+    requests.spawn(app.client.delete(path).bearer_auth(&app.admin_token).send());
+    let mut statuses = Vec::new();
+    while let Some(response) = requests.join_next().await {
+        statuses.push(response.unwrap().unwrap().status().as_u16());
+    }
+
+    // Assert: nothing failed, and the target's list names each row's tags as the row itself does.
+    statuses.sort_unstable();
+    assert_eq!(statuses, [[200; 11].as_slice(), &[204]].concat());
+    let page = list(&app, &target, &[("limit", "50")]).await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 8);
+    for row in page["items"].as_array().unwrap() {
+        let own = admin_get(&app, &format!("/attendances/{}", id_of(row))).await;
+        assert_eq!(row["tags"], own["tags"]);
+        assert_eq!(row["tags"].as_array().unwrap().len(), 2, "{row}");
+    }
+}

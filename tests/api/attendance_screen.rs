@@ -266,3 +266,102 @@ async fn each_row_of_a_list_page_shows_its_tags_in_the_flows_order() {
         [json!([tags(&c), tags(&a)]), json!([])]
     );
 }
+
+/// The tags of the list's rows, by title order, as `[name, colour]` pairs.
+async fn listed_tags(app: &TestApp, flow: &str) -> Vec<Vec<(String, String)>> {
+    let page = list(app, flow, &[("sort", "title")]).await;
+    each(&page, "tags")
+        .iter()
+        .map(|tags| {
+            let pairs = tags.as_array().unwrap().iter();
+            pairs
+                .map(|t| {
+                    (
+                        t["name"].as_str().unwrap().to_owned(),
+                        t["color"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn pairs(tags: &[(&str, &str)]) -> Vec<(String, String)> {
+    tags.iter()
+        .map(|(name, color)| ((*name).to_owned(), (*color).to_owned()))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_list_page_shows_each_tag_change_on_the_next_page() {
+    let app = spawn_app().await;
+    let desk = desk(&app, json!([])).await;
+    let a = tag(&app, &desk.flow, "Urgente", "#E53935").await;
+    let b = tag(&app, &desk.flow, "VIP", "#16A34A").await;
+    let both = json!({"title": "Dois", "tag_ids": [id_of(&a), id_of(&b)]});
+    create(&app, &desk, both).await;
+    create(&app, &desk, json!({"title": "Um", "tag_ids": [id_of(&b)]})).await;
+    assert_eq!(
+        listed_tags(&app, &desk.flow).await,
+        [
+            pairs(&[("Urgente", "#E53935"), ("VIP", "#16A34A")]),
+            pairs(&[("VIP", "#16A34A")])
+        ]
+    );
+
+    let path = format!("/flows/{}/tags/{}", desk.flow, id_of(&a));
+    let renamed = json!({"name": "Muito urgente", "color": "#000000"});
+    expect_json(app.patch(&path, &app.admin_token, &renamed).await, 200).await;
+    assert_eq!(
+        listed_tags(&app, &desk.flow).await[0],
+        pairs(&[("Muito urgente", "#000000"), ("VIP", "#16A34A")])
+    );
+
+    let order = json!({"tag_ids": [id_of(&b), id_of(&a)]});
+    let order_path = format!("/flows/{}/tags/order", desk.flow);
+    expect_json(app.put(&order_path, &app.admin_token, &order).await, 200).await;
+    assert_eq!(
+        listed_tags(&app, &desk.flow).await[0],
+        pairs(&[("VIP", "#16A34A"), ("Muito urgente", "#000000")])
+    );
+
+    let response = app
+        .delete(
+            &format!("/flows/{}/tags/{}", desk.flow, id_of(&b)),
+            &app.admin_token,
+        )
+        .await;
+    assert!(response.status().is_success(), "{}", response.status());
+    assert_eq!(
+        listed_tags(&app, &desk.flow).await,
+        [pairs(&[("Muito urgente", "#000000")]), pairs(&[])]
+    );
+}
+
+#[tokio::test]
+async fn a_tag_renamed_through_one_instance_is_renamed_on_the_others_list_at_once() {
+    let app = spawn_app().await;
+    let other = app.another_instance().await;
+    let desk = desk(&app, json!([])).await;
+    let vip = tag(&app, &desk.flow, "VIP", "#16A34A").await;
+    create(
+        &app,
+        &desk,
+        json!({"title": "Um", "tag_ids": [id_of(&vip)]}),
+    )
+    .await;
+    // The other instance has shown the tag once, so it has its name at hand.
+    assert_eq!(
+        listed_tags(&other, &desk.flow).await,
+        [pairs(&[("VIP", "#16A34A")])]
+    );
+
+    let path = format!("/flows/{}/tags/{}", desk.flow, id_of(&vip));
+    let renamed = json!({"name": "Cliente VIP", "color": "#2563EB"});
+    expect_json(app.patch(&path, &app.admin_token, &renamed).await, 200).await;
+
+    assert_eq!(
+        listed_tags(&other, &desk.flow).await,
+        [pairs(&[("Cliente VIP", "#2563EB")])]
+    );
+}

@@ -16,7 +16,9 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub admin_token: String,
-    _database: DatabaseGuard,
+    database_url: String,
+    /// `None` on [`TestApp::another_instance`]: the first instance's guard removes the database.
+    _database: Option<DatabaseGuard>,
 }
 
 /// Removes the test's database when the test ends.
@@ -116,6 +118,11 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     let (database_url, guard) = fresh_database().await;
     let mut settings = test_settings(&database_url);
     customize(&mut settings);
+    start(settings, database_url, Some(guard)).await
+}
+
+/// Builds and runs an instance, and logs the administrator in on it.
+async fn start(settings: Settings, database_url: String, guard: Option<DatabaseGuard>) -> TestApp {
     let app = Application::build(
         settings,
         Bootstrap {
@@ -134,6 +141,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
             .build()
             .unwrap(),
         admin_token: String::new(),
+        database_url,
         _database: guard,
     };
     test_app.admin_token = test_app.login_ok(ADMIN_EMAIL, ADMIN_PASSWORD).await;
@@ -141,6 +149,13 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
 }
 
 impl TestApp {
+    /// A second server on the same database, as behind a load balancer: what one instance keeps
+    /// between requests must not hide what the other changed.
+    pub async fn another_instance(&self) -> TestApp {
+        let settings = test_settings(&self.database_url);
+        start(settings, self.database_url.clone(), None).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}/api/v1{path}", self.address)
     }

@@ -5,6 +5,7 @@
 mod counts;
 pub mod dto;
 pub mod error;
+mod flow_tags;
 mod lifecycle;
 mod listing;
 pub mod model;

@@ -175,6 +175,9 @@ impl AttendanceService {
         let now = crm_core::time::now();
         let old_tags = crm_tags::lookup::tags_of_attendances(&txn, &[id]).await?;
         repo::detach_all_tags(&txn, id).await?;
+        if !old_tags.is_empty() {
+            crm_tags::lookup::lock_flow_tags(&txn, target.id).await?;
+        }
         let mut moved_tags = Vec::new();
         let mut new_tag_ids = Vec::new();
         for (_, tag) in &old_tags {

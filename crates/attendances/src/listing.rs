@@ -50,25 +50,20 @@ impl AttendanceService {
         // The screen's hottest request: the access check rides in the list's statement, and only
         // an empty page costs a second look, to tell an empty flow from a hidden one (404).
         filter.visible_flows = crm_flows::visible_flow_ids(actor);
-        let rows = repo::list_with_tag_ids(&self.db, &filter, &window).await?;
+        let repo::ListedPage { rows, tags_version } =
+            repo::list_shown(&self.db, &filter, &window).await?;
         if rows.is_empty() {
             crm_flows::visible_flow(&self.db, actor, flow_id).await?;
         }
-        let (rows, next_cursor) = paginate(rows, limit, |listed| {
-            let position = Position {
-                key,
-                value: key.value_of(&listed.row),
-                id: listed.row.id,
-            };
-            (position, direction)
-        });
+        let (rows, next_cursor) =
+            paginate(rows, limit, |listed| (listed.position.clone(), direction));
         let total = if with_total {
             Some(repo::count(&self.db, &filter).await?)
         } else {
             None
         };
         Ok(Page {
-            items: respond_listed(&self.db, flow_id, rows).await?,
+            items: respond_listed(&self.db, &self.flow_tags, flow_id, rows, tags_version).await?,
             next_cursor,
             total,
         })

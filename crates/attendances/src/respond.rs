@@ -7,6 +7,7 @@ use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use crate::dto::{AttendanceResponse, AttendanceTag, ContactRef};
+use crate::flow_tags::FlowTags;
 use crate::model::{Status, View};
 use crate::{AttendanceError, repo};
 
@@ -40,24 +41,27 @@ pub(crate) async fn respond_many(
                     color: tag.color.clone(),
                 })
                 .collect();
-            to_response(row, row_tags, now)
+            to_response(row.into(), row_tags, now)
         })
         .collect())
 }
 
 /// Responses for a list page whose rows carry their tag ids: the tags' names and colours come
-/// from the flow's few tags (all rows are of one flow), in display order.
+/// from the flow's few tags (all rows are of one flow), in display order, kept between pages
+/// while the flow's tags version stays the page's.
 pub(crate) async fn respond_listed(
     db: &impl ConnectionTrait,
+    flow_tags: &FlowTags,
     flow_id: Uuid,
     rows: Vec<repo::Listed>,
+    tags_version: i64,
 ) -> Result<Vec<AttendanceResponse>, AttendanceError> {
-    let tagged = rows.iter().any(|listed| !listed.tag_ids.is_empty());
-    let flow_tags = if tagged {
-        repo::flow_tag_refs(db, flow_id).await?
+    let kept = if rows.iter().any(|listed| !listed.tag_ids.is_empty()) {
+        Some(flow_tags.of(db, flow_id, tags_version).await?)
     } else {
-        Vec::new()
+        None
     };
+    let flow_tags = kept.as_ref().map_or(&[][..], |kept| kept.tags.as_slice());
     let now = Utc::now();
     Ok(rows
         .into_iter()
@@ -77,7 +81,7 @@ pub(crate) async fn respond_listed(
 }
 
 fn to_response(
-    row: attendances::Model,
+    row: repo::ShownRow,
     tags: Vec<AttendanceTag>,
     now: DateTime<Utc>,
 ) -> AttendanceResponse {

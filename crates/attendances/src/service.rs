@@ -1,6 +1,8 @@
 //! Attendance use cases: create, read, edit. Every function starts from the caller and checks
 //! the flow through `crm_flows::visible_flow`, so a flow the caller may not see answers 404.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use crm_core::{Actor, FieldErrors, Money};
 use crm_entity::{attendances, flows, interactions};
@@ -11,6 +13,7 @@ use uuid::Uuid;
 
 use crate::counts::{self, Footprint};
 use crate::dto::{AttendanceResponse, CreateAttendanceRequest, UpdateAttendanceRequest};
+use crate::flow_tags::FlowTags;
 use crate::model::{Status, View, parse_body, parse_title, search_key};
 use crate::notes::{InteractionError, NO_CONTACT_EMAIL, default_subject, queue_notification};
 use crate::respond::respond;
@@ -19,11 +22,16 @@ use crate::{AttendanceError, repo};
 #[derive(Clone)]
 pub struct AttendanceService {
     pub(crate) db: DatabaseConnection,
+    /// Shared by every clone (each server worker has one).
+    pub(crate) flow_tags: Arc<FlowTags>,
 }
 
 impl AttendanceService {
     pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+        Self {
+            db,
+            flow_tags: Arc::default(),
+        }
     }
 
     pub async fn create(

@@ -19,6 +19,12 @@ pub async fn tags_in_flow(
     repo::by_ids(db, flow_id, ids).await
 }
 
+/// Takes the lock that every writer of the flow's tags takes first (its `flows` row), so a
+/// caller that will link and create tags in turn cannot deadlock with a tag's delete.
+pub async fn lock_flow_tags(db: &impl ConnectionTrait, flow_id: Uuid) -> Result<(), DbErr> {
+    repo::lock_flow(db, flow_id).await
+}
+
 /// The flow's tag named `name` ignoring case and accents, else a new one after the flow's last
 /// tag, with `color`. Used when an attendance moves to another flow: `name` and `color` are those
 /// of a tag of the source flow, so they are already valid.

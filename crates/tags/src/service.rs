@@ -88,6 +88,10 @@ impl TagService {
         if tag_id == ALL_TAG_ID {
             return Err(TagError::Virtual);
         }
+        // The flow first, as every writer of its tags: the trigger that raises the flow's tags
+        // version takes it anyway, after the tag's row, and the other order could deadlock
+        // with a delete.
+        repo::lock_flow(&txn, flow_id).await?;
         let current = repo::find(&txn, flow_id, tag_id)
             .await?
             .ok_or(TagError::NotFound)?;

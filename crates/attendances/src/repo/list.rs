@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use crm_core::page::Direction;
-use crm_entity::{attendance_tags, attendances, keyset, planning};
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query, SelectStatement};
+use crm_entity::{attendance_tags, attendances, flows, keyset, planning};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, LikeExpr, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, Order,
     PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait, Select,
@@ -12,6 +12,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::shown::{Columns, SHOWN, ShownRow};
 use crate::model::{Search, Status, View};
 
 /// A sortable column of the list.
@@ -205,37 +206,67 @@ where
         .collect()
 }
 
-/// A row of the list page with the ids of its tags.
+impl SortKey {
+    fn read(self, columns: &mut Columns<'_>) -> Result<SortValue, DbErr> {
+        Ok(match self {
+            SortKey::Status => SortValue::Int(i64::from(columns.next::<i16>()?)),
+            SortKey::Reference | SortKey::Value => SortValue::Int(columns.next()?),
+            SortKey::Title | SortKey::ContactName => SortValue::Text(columns.next()?),
+            SortKey::UpdatedAt | SortKey::CreatedAt => SortValue::Time(columns.next()?),
+        })
+    }
+}
+
+/// A row of the list page: what it shows, where it stands in the ordering, its tags' ids.
 pub struct Listed {
-    pub row: attendances::Model,
+    pub row: ShownRow,
+    pub position: Position,
     pub tag_ids: Vec<Uuid>,
 }
 
-/// [`list`] with each row's tag ids, still one query: a correlated subquery reads them from the
-/// tag links' primary key, so a page costs no second round trip for its tags.
-pub async fn list_with_tag_ids<C>(
-    db: &C,
-    filter: &Filter,
-    window: &Window,
-) -> Result<Vec<Listed>, DbErr>
+/// A list page as read: its rows, and the version of the flow's tags they were read with.
+pub struct ListedPage {
+    pub rows: Vec<Listed>,
+    pub tags_version: i64,
+}
+
+/// The list page, one query: the shown columns, the sort column for the cursor, each row's tag
+/// ids from a correlated subquery on the tag links' primary key, and the flow's `tags_version`
+/// (evaluated once), which tells whether tags kept from an earlier page still name them.
+pub async fn list_shown<C>(db: &C, filter: &Filter, window: &Window) -> Result<ListedPage, DbErr>
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    let backend = db.get_database_backend();
     // SQLite keeps UUIDs as 16-byte blobs: their hex is a UUID's simple form.
-    let tag_ids = match backend {
+    let tag_ids = match db.get_database_backend() {
         DbBackend::Postgres => "string_agg(CAST(l.tag_id AS TEXT), ',')",
         _ => "group_concat(hex(l.tag_id), ',')",
     };
     let subquery =
         format!("(SELECT {tag_ids} FROM attendance_tags l WHERE l.attendance_id = attendances.id)");
-    let query = select(filter, window).column_as(Expr::cust(subquery), "tag_ids");
-    let rows = run(db, filter, statement(query, db, window)).await?;
-    rows.iter()
+    let query = select(filter, window)
+        .select_only()
+        .columns(SHOWN)
+        .column_as(window.key.column(), "sort_value")
+        .column_as(Expr::cust(subquery), "tag_ids")
+        .column_as(tags_version(filter.flow_id), "tags_version");
+    let results = run(db, filter, statement(query, db, window)).await?;
+    let mut tags_version = 0;
+    let rows = results
+        .iter()
         .map(|result| {
-            let ids: Option<String> = result.try_get("", "tag_ids")?;
+            let mut columns = Columns::of(result);
+            let row = ShownRow::read(&mut columns)?;
+            let value = window.key.read(&mut columns)?;
+            let ids: Option<String> = columns.next()?;
+            tags_version = columns.next()?;
             Ok(Listed {
-                row: attendances::Model::from_query_result(result, "")?,
+                position: Position {
+                    key: window.key,
+                    value,
+                    id: row.id,
+                },
+                row,
                 tag_ids: ids
                     .unwrap_or_default()
                     .split(',')
@@ -243,7 +274,19 @@ where
                     .collect(),
             })
         })
-        .collect()
+        .collect::<Result<_, DbErr>>()?;
+    Ok(ListedPage { rows, tags_version })
+}
+
+/// `(SELECT tags_version FROM flows WHERE id = …)`: the column is kept by triggers and is not in
+/// the `flows` entity (migration 7 says why).
+fn tags_version(flow_id: Uuid) -> Expr {
+    let version = Query::select()
+        .column(Alias::new("tags_version"))
+        .from(flows::Entity)
+        .and_where(Expr::col((flows::Entity, flows::Column::Id)).eq(flow_id))
+        .to_owned();
+    Expr::SubQuery(None, Box::new(version.into()))
 }
 
 fn select(filter: &Filter, window: &Window) -> Select<attendances::Entity> {

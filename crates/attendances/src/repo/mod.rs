@@ -3,10 +3,12 @@
 mod counts;
 mod history;
 mod list;
+mod shown;
 
 pub use counts::*;
 pub use history::*;
 pub use list::*;
+pub use shown::ShownRow;
 
 use chrono::{DateTime, Utc};
 use crm_entity::{attendance_events, attendance_tags, attendances, counters, flow_preferences};
