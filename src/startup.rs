@@ -32,9 +32,9 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, sea_orm:
         .sqlx_logging(false)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
-        // A ping on every acquire was a round trip per statement (a list request sent four
-        // messages to PostgreSQL for its two statements; bench/RESULTS.md). Only a connection
-        // left idle long enough to have been dropped on the way is checked before use.
+        // sqlx pings a connection before every statement by default: a round trip that no
+        // statement log shows (bench/RESULTS.md, latest run, step 1). Only a connection idle
+        // long enough to have been dropped on the way is checked before use.
         .test_before_acquire_if_idle_for(Duration::from_secs(30));
     // SQLite serializes writers anyway; one connection avoids "database is locked" between
     // concurrent transactions and keeps `sqlite::memory:` one shared database.
