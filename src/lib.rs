@@ -5,6 +5,7 @@ pub mod seed;
 pub mod settings;
 pub mod startup;
 pub mod telemetry;
+pub mod worker_pools;
 
 pub use settings::Settings;
 pub use startup::Application;

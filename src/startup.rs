@@ -1,7 +1,6 @@
 //! Start-up: connect, migrate, bootstrap the first admin, bind and serve.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::{HttpServer, web};
@@ -13,6 +12,10 @@ use crm_migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
 use crate::Settings;
+use crate::worker_pools::{CONNECT_TIMEOUT, PING_IF_IDLE_FOR, WorkerPools};
+
+/// Connections of the pool that is not a worker's: migrations, the first admin, the mail sender.
+const BACKGROUND_CONNECTIONS: u32 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -26,20 +29,26 @@ pub enum StartupError {
     Mail(#[from] crm_mail::MailError),
 }
 
+/// Connections for the command line (`migrate`, `create-user`, `seed-bench`): up to
+/// `database.max_connections`.
 pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, sea_orm::DbErr> {
-    let mut options = ConnectOptions::new(settings.database.url.clone());
+    connect_pool(&settings.database.url, settings.database.max_connections).await
+}
+
+async fn connect_pool(
+    url: &str,
+    max_connections: u32,
+) -> Result<DatabaseConnection, sea_orm::DbErr> {
+    let mut options = ConnectOptions::new(url.to_owned());
     options
         .sqlx_logging(false)
-        .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10))
-        // sqlx pings a connection before every statement by default: a round trip that no
-        // statement log shows (bench/RESULTS.md, latest run, step 1). Only a connection idle
-        // long enough to have been dropped on the way is checked before use.
-        .test_before_acquire_if_idle_for(Duration::from_secs(30));
+        .connect_timeout(CONNECT_TIMEOUT)
+        .acquire_timeout(CONNECT_TIMEOUT)
+        .test_before_acquire_if_idle_for(PING_IF_IDLE_FOR);
     // SQLite serializes writers anyway; one connection avoids "database is locked" between
     // concurrent transactions and keeps `sqlite::memory:` one shared database.
-    if !settings.database.url.starts_with("sqlite:") {
-        options.max_connections(settings.database.max_connections);
+    if !url.starts_with("sqlite:") {
+        options.max_connections(max_connections);
     }
     Database::connect(options).await
 }
@@ -66,7 +75,9 @@ impl Application {
     /// listener (port 0 picks a free one; see [`Application::port`]).
     pub async fn build(mut settings: Settings, bootstrap: Bootstrap) -> Result<Self, StartupError> {
         settings.ensure_mail_key()?;
-        let db = connect(&settings).await?;
+        // Requests are served from each worker's own pool (`worker_pools`); this one is for
+        // start-up and the background mail sender.
+        let db = connect_pool(&settings.database.url, BACKGROUND_CONNECTIONS).await?;
         migrate(&db).await?;
         let auth = AuthService::new(db.clone(), settings.auth.clone())?;
         if let Some(password) = auth
@@ -81,21 +92,31 @@ impl Application {
         }
         let mail = MailService::new(db.clone(), &settings.mail)?;
         let sender = Sender::new(db.clone(), mail.cipher().clone(), settings.mail.clone()).spawn();
-        let state = web::Data::new(AppState::new(db, auth, mail));
+        let workers = match settings.server.workers {
+            0 => std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+            n => n,
+        };
+        let pools = Arc::new(WorkerPools::new(
+            &settings.database.url,
+            settings.database.max_connections,
+            workers,
+            &db,
+        )?);
+        let state = Arc::new(AppState::new(db, auth, mail));
         let document = Arc::new(crm_api::openapi_document());
         let routes = Arc::new(RouteTable::from_openapi(&document));
 
         let listener =
             std::net::TcpListener::bind((settings.server.host.as_str(), settings.server.port))?;
         let port = listener.local_addr()?.port();
-        let mut server = HttpServer::new(move || {
-            crm_api::app::build(state.clone(), document.clone(), routes.clone())
+        let server = HttpServer::new(move || {
+            // Called on each worker's runtime: its pool's connections are driven there.
+            let state = web::Data::new(state.on(pools.open()));
+            crm_api::app::build(state, document.clone(), routes.clone())
         })
+        .workers(workers)
         .shutdown_timeout(10)
         .listen(listener)?;
-        if settings.server.workers > 0 {
-            server = server.workers(settings.server.workers);
-        }
         tracing::info!(
             address = %format!("http://{}:{port}", settings.server.host),
             docs = %format!("http://{}:{port}/docs/", settings.server.host),

@@ -41,14 +41,36 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: DatabaseConnection, auth: AuthService, mail: MailService) -> Self {
+        let attendances = AttendanceService::new(db.clone());
+        Self::with(db, auth, mail, attendances)
+    }
+
+    /// The same services on another connection pool, sharing what they keep in memory (checked
+    /// sessions, flows' tags): each server worker serves from its own pool (`src/startup.rs`).
+    #[must_use]
+    pub fn on(&self, db: DatabaseConnection) -> Self {
+        Self::with(
+            db.clone(),
+            self.auth.on(db.clone()),
+            self.mail.on(db.clone()),
+            self.attendances.on(db),
+        )
+    }
+
+    fn with(
+        db: DatabaseConnection,
+        auth: AuthService,
+        mail: MailService,
+        attendances: AttendanceService,
+    ) -> Self {
         Self {
             flows: FlowService::new(db.clone()),
             contacts: ContactService::new(db.clone()),
             tags: TagService::new(db.clone()),
-            attendances: AttendanceService::new(db.clone()),
             sales: SaleService::new(db.clone()),
             purchases: PurchaseService::new(db.clone()),
             reports: ReportService::new(db.clone()),
+            attendances,
             auth,
             mail,
             db,

@@ -22,7 +22,7 @@ use crate::{AttendanceError, repo};
 #[derive(Clone)]
 pub struct AttendanceService {
     pub(crate) db: DatabaseConnection,
-    /// Shared by every clone (each server worker has one).
+    /// Shared by every clone and by the service of every server worker ([`Self::on`]).
     pub(crate) flow_tags: Arc<FlowTags>,
 }
 
@@ -31,6 +31,16 @@ impl AttendanceService {
         Self {
             db,
             flow_tags: Arc::default(),
+        }
+    }
+
+    /// The same service on another connection pool (each server worker has its own), sharing
+    /// the flows' tags it keeps.
+    #[must_use]
+    pub fn on(&self, db: DatabaseConnection) -> Self {
+        Self {
+            db,
+            flow_tags: Arc::clone(&self.flow_tags),
         }
     }
 

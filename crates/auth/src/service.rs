@@ -48,6 +48,16 @@ impl AuthService {
         })
     }
 
+    /// The same service on another connection pool (each server worker has its own), sharing
+    /// its keys and its cache of checked sessions.
+    #[must_use]
+    pub fn on(&self, db: DatabaseConnection) -> Self {
+        Self {
+            db,
+            inner: Arc::clone(&self.inner),
+        }
+    }
+
     pub async fn login(
         &self,
         email: &str,

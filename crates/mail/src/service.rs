@@ -26,6 +26,12 @@ impl MailService {
         })
     }
 
+    /// The same service on another connection pool (each server worker has its own).
+    #[must_use]
+    pub fn on(&self, db: DatabaseConnection) -> Self {
+        Self { db, ..self.clone() }
+    }
+
     /// The cipher of mailbox passwords, shared with the background sender.
     pub fn cipher(&self) -> &Cipher {
         &self.cipher
