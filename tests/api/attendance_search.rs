@@ -80,6 +80,57 @@ async fn title_and_contact_name_fragments_are_found_ignoring_case_and_accents() 
 }
 
 #[tokio::test]
+async fn quotes_backslashes_and_wildcards_are_searched_as_typed() {
+    let app = spawn_app().await;
+    let desk = desk(&app, json!([])).await;
+    for title in [
+        "Pedido d'Ávila",
+        r"Planilha em C:\dados",
+        "Desconto de 100%",
+        "item_1",
+        "Pedido comum",
+    ] {
+        titled(&app, &desk, title).await;
+    }
+
+    assert_eq!(search(&app, &desk, "D'AVILA").await, ["Pedido d'Ávila"]);
+    assert_eq!(
+        search(&app, &desk, r"c:\dados").await,
+        [r"Planilha em C:\dados"]
+    );
+    assert_eq!(search(&app, &desk, "100%").await, ["Desconto de 100%"]);
+    assert_eq!(search(&app, &desk, "%").await, ["Desconto de 100%"]);
+    assert_eq!(search(&app, &desk, "_").await, ["item_1"]);
+    assert_eq!(search(&app, &desk, r"\").await, [r"Planilha em C:\dados"]);
+    assert_eq!(
+        search(&app, &desk, "x' OR '1'='1").await,
+        Vec::<Value>::new()
+    );
+    assert_eq!(
+        search(&app, &desk, "'; DELETE FROM attendances; --").await,
+        Vec::<Value>::new()
+    );
+    assert_eq!(
+        each(&list(&app, &desk.flow, &[]).await, "title").len(),
+        5,
+        "nothing was deleted"
+    );
+}
+
+#[tokio::test]
+async fn a_control_character_in_the_search_is_a_space_not_an_error() {
+    let app = spawn_app().await;
+    let desk = desk(&app, json!([])).await;
+    titled(&app, &desk, "Pedido comum").await;
+
+    assert_eq!(
+        search(&app, &desk, "pedido\u{0}comum").await,
+        ["Pedido comum"]
+    );
+    assert_eq!(search(&app, &desk, "\u{0}").await, ["Pedido comum"]);
+}
+
+#[tokio::test]
 async fn a_day_in_either_format_finds_what_was_created_that_day_in_brasilia() {
     let app = spawn_app().await;
     let desk = desk(&app, json!([])).await;

@@ -211,6 +211,10 @@ async fn a_search_that_matches_nothing_returns_no_items_and_wildcards_are_litera
     }
     // `%` is not "anything": only the company "100% Algodão" contains it.
     assert_eq!(search(&app, "%").await, ["Ana"]);
+    // Quotes and control characters are text too, never an error.
+    for q in ["x' OR '1'='1", "\\", "x\u{0}y"] {
+        assert_eq!(search(&app, q).await, Vec::<String>::new(), "q={q:?}");
+    }
 }
 
 #[tokio::test]

@@ -3,8 +3,8 @@
 use crm_entity::{attendances, contacts, planning};
 use sea_orm::sea_query::{BinOper, Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -46,17 +46,14 @@ pub async fn by_document(
 
 /// `search` holds alternative patterns (already `LIKE`-escaped); a row matches any of them.
 pub async fn list(
-    db: &(impl ConnectionTrait + TransactionTrait),
+    db: &impl ConnectionTrait,
     q: ListQuery<'_>,
 ) -> Result<Vec<contacts::Model>, DbErr> {
     let mut query = contacts::Entity::find();
     if !q.search.is_empty() {
         let mut any = Condition::any();
         for pattern in q.search {
-            any = any.add(
-                Expr::col(contacts::Column::SearchKey)
-                    .like(sea_orm::sea_query::LikeExpr::new(pattern.as_str()).escape('\\')),
-            );
+            any = any.add(planning::like(contacts::Column::SearchKey, pattern));
         }
         query = query.filter(any);
     }
@@ -83,13 +80,7 @@ pub async fn list(
         .order_by(column, order.clone())
         .order_by(contacts::Column::Id, order)
         .limit(q.fetch);
-    if q.search.is_empty() {
-        return query.all(db).await;
-    }
-    let rows = planning::search(db, query.build(db.get_database_backend())).await?;
-    rows.iter()
-        .map(|row| contacts::Model::from_query_result(row, ""))
-        .collect()
+    query.all(db).await
 }
 
 /// Rows strictly after `(value, id)` in the list's order.

@@ -14,11 +14,13 @@ pub fn clean_optional(input: Option<&str>) -> Option<String> {
     input.map(clean).filter(|s| !s.is_empty())
 }
 
-/// Lower case without diacritics; the form stored in `search_key`/`*_key` columns.
+/// Lower case without diacritics, control characters as spaces; the form stored in
+/// `search_key`/`*_key` columns and searched for (a NUL in `?q=` would fail in PostgreSQL).
 pub fn search_key(input: &str) -> String {
     input
         .nfd()
         .filter(|c| !is_combining_mark(*c))
+        .map(|c| if c.is_control() { ' ' } else { c })
         .flat_map(char::to_lowercase)
         .collect::<String>()
         .split_whitespace()
@@ -62,6 +64,11 @@ mod tests {
     fn search_key_folds_case_accents_and_spaces() {
         assert_eq!(search_key("  João   da  CONCEIÇÃO "), "joao da conceicao");
         assert_eq!(search_key("Ação"), search_key("acao"));
+    }
+
+    #[test]
+    fn search_key_has_no_control_characters() {
+        assert_eq!(search_key("a\0b\tc\u{7f}d\u{85}e"), "a b c d e");
     }
 
     #[test]

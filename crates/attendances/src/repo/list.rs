@@ -3,11 +3,10 @@
 use chrono::{DateTime, Utc};
 use crm_core::page::Direction;
 use crm_entity::{attendance_tags, attendances, flows, keyset, planning};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, LikeExpr, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, Order,
-    PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait, Select,
-    Statement, TransactionTrait, Value,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Statement, Value,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -176,8 +175,7 @@ fn condition(filter: &Filter) -> Condition {
 
 fn contains(key: &str) -> Condition {
     let pattern = crm_core::text::like_contains(key);
-    Condition::all()
-        .add(Expr::col(attendances::Column::SearchKey).like(LikeExpr::new(pattern).escape('\\')))
+    Condition::all().add(planning::like(attendances::Column::SearchKey, &pattern))
 }
 
 /// Rows strictly after `position` when walking in `direction`.
@@ -198,9 +196,11 @@ pub async fn list<C>(
     window: &Window,
 ) -> Result<Vec<attendances::Model>, DbErr>
 where
-    C: ConnectionTrait + TransactionTrait,
+    C: ConnectionTrait,
 {
-    let rows = run(db, filter, statement(select(filter, window), db, window)).await?;
+    let rows = db
+        .query_all_raw(statement(select(filter, window), db, window))
+        .await?;
     rows.iter()
         .map(|row| attendances::Model::from_query_result(row, ""))
         .collect()
@@ -235,7 +235,7 @@ pub struct ListedPage {
 /// (evaluated once), which tells whether tags kept from an earlier page still name them.
 pub async fn list_shown<C>(db: &C, filter: &Filter, window: &Window) -> Result<ListedPage, DbErr>
 where
-    C: ConnectionTrait + TransactionTrait,
+    C: ConnectionTrait,
 {
     // SQLite keeps UUIDs as 16-byte blobs: their hex is a UUID's simple form.
     let tag_ids = match db.get_database_backend() {
@@ -250,7 +250,7 @@ where
         .column_as(window.key.column(), "sort_value")
         .column_as(Expr::cust(subquery), "tag_ids")
         .column_as(tags_version(filter.flow_id), "tags_version");
-    let results = run(db, filter, statement(query, db, window)).await?;
+    let results = db.query_all_raw(statement(query, db, window)).await?;
     let mut tags_version = 0;
     let rows = results
         .iter()
@@ -313,16 +313,6 @@ fn statement(
     let mut statement = query.build(db.get_database_backend());
     statement.sql.push_str(&format!(" LIMIT {}", window.fetch));
     statement
-}
-
-async fn run<C>(db: &C, filter: &Filter, statement: Statement) -> Result<Vec<QueryResult>, DbErr>
-where
-    C: ConnectionTrait + TransactionTrait,
-{
-    match filter.search {
-        Some(_) => planning::search(db, statement).await,
-        None => db.query_all_raw(statement).await,
-    }
 }
 
 pub async fn count(db: &impl ConnectionTrait, filter: &Filter) -> Result<u64, DbErr> {
