@@ -233,6 +233,20 @@ async fn an_unknown_field_is_422_naming_it() {
 }
 
 #[tokio::test]
+async fn a_nul_character_in_a_text_field_is_422_naming_it_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let body = json!({"name": "Maria", "address": {"city": "São\u{0}Paulo"}});
+
+    let response = app.post("/contacts", &app.admin_token, &body).await;
+
+    let problem = expect_problem(response, 422, "validation_failed").await;
+    assert_eq!(error_fields(&problem), ["address.city"]);
+    assert_eq!(problem["errors"][0]["code"], "invalid_character");
+    let contacts = expect_json(app.get("/contacts", &app.admin_token).await, 200).await;
+    assert_eq!(contacts["items"], json!([]));
+}
+
+#[tokio::test]
 async fn bad_list_parameters_are_400_not_500() {
     let app = spawn_app().await;
     let cases = [

@@ -144,6 +144,17 @@ fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             ),
         );
     }
+    if let Some(field) = field_with_nul(body) {
+        return Err(ApiError::new(
+            Code::ValidationFailed,
+            format!("invalid field `{field}`: text must not contain the NUL character"),
+        )
+        .with_errors(vec![FieldError::new(
+            &field,
+            "invalid_character",
+            "must not contain the NUL character (\\u0000)",
+        )]));
+    }
     serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(body)).map_err(
         |error| {
             let inner = error.inner();
@@ -160,6 +171,43 @@ fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             )])
         },
     )
+}
+
+/// The first string of the body (a key or a value) holding a NUL, which no text column can store
+/// (PostgreSQL refuses it). JSON can only carry one escaped, so bodies without `\u0000` are not
+/// parsed twice.
+fn field_with_nul(body: &[u8]) -> Option<String> {
+    if !body.windows(6).any(|w| w == br"\u0000") {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    nul_in(&value, String::new())
+}
+
+fn nul_in(value: &serde_json::Value, path: String) -> Option<String> {
+    let child = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        serde_json::Value::String(text) => text.contains('\0').then_some(path),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| nul_in(item, format!("{path}[{i}]"))),
+        serde_json::Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            if key.contains('\0') {
+                Some(child(&key.replace('\0', "")))
+            } else {
+                nul_in(item, child(key))
+            }
+        }),
+        _ => None,
+    }
+    .map(|p| if p.is_empty() { "body".to_owned() } else { p })
 }
 
 /// serde reports a missing or unknown field at the path of its parent; append its name.
@@ -236,5 +284,25 @@ mod tests {
             parse::<Body>(b"{} x").unwrap_err().code(),
             Code::MalformedJson
         );
+    }
+
+    #[test]
+    fn a_nul_in_any_text_is_rejected_naming_its_field() {
+        let top = parse::<Body>(br#"{"name":"a\u0000b"}"#).unwrap_err();
+        let nested = parse::<Body>(br#"{"name":"x","address":{"city":"\u0000"}}"#).unwrap_err();
+        let listed =
+            parse::<serde_json::Value>(br#"{"lines":[{"a":"ok"},{"a":"\u0000"}]}"#).unwrap_err();
+
+        assert_eq!(top.code(), Code::ValidationFailed);
+        assert!(top.to_string().contains("`name`"), "{top}");
+        assert!(nested.to_string().contains("`address.city`"), "{nested}");
+        assert!(listed.to_string().contains("`lines[1].a`"), "{listed}");
+    }
+
+    #[test]
+    fn an_escaped_backslash_before_u0000_is_only_text() {
+        let body = parse::<Body>(br#"{"name":"C:\\u0000"}"#).unwrap();
+
+        assert_eq!(body.name, r"C:\u0000");
     }
 }
