@@ -181,7 +181,7 @@ fn field_with_nul(body: &[u8]) -> Option<String> {
         return None;
     }
     let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-    nul_in(&value, String::new())
+    nul_in(&value, String::new()).map(|p| if p.is_empty() { "body".to_owned() } else { p })
 }
 
 fn nul_in(value: &serde_json::Value, path: String) -> Option<String> {
@@ -207,7 +207,6 @@ fn nul_in(value: &serde_json::Value, path: String) -> Option<String> {
         }),
         _ => None,
     }
-    .map(|p| if p.is_empty() { "body".to_owned() } else { p })
 }
 
 /// serde reports a missing or unknown field at the path of its parent; append its name.
