@@ -83,12 +83,14 @@ async fn csv_export_is_exact_rfc_4180_with_the_first_interaction() {
     );
     assert!(disposition.ends_with(".csv\""), "{disposition}");
     let created = iso(&attendance["created_at"]);
+    // The phone is typed text too: written as text (a leading apostrophe), a spreadsheet shows the
+    // "+" instead of reading a number (OWASP CSV injection advice, issue 12).
     let expected = format!(
         "reference,title,status,value,created_at,updated_at,due_at,contact_name,contact_document,\
          contact_email,contact_phone,contact_company,contact_address,first_interaction_at,\
          first_interaction_author,first_interaction\r\n\
          {reference},\"Orçamento, 30 cadeiras\",open,4500.50,{created},{updated},,\
-         \"João \"\"Jão\"\" da Conceição\",529.982.247-25,joao@example.com,+5511987654321,\
+         \"João \"\"Jão\"\" da Conceição\",529.982.247-25,joao@example.com,'+5511987654321,\
          \"Pão, Açúcar; Cia\",\"Rua Direita, 10, São Paulo, SP, 01002000\",{created},Administrator,\
          \"Ligou pedindo \"\"prazo\"\"\nretornar amanhã\"\r\n",
         reference = attendance["reference"],
@@ -235,4 +237,44 @@ async fn a_report_needs_exactly_one_selection() {
         .await;
         assert_eq!(error_fields(&problem), ["attendance_ids"], "{problem}");
     }
+}
+
+#[tokio::test]
+async fn cells_a_spreadsheet_would_run_are_neutralised_in_csv_and_text_but_not_json() {
+    let app = spawn_app().await;
+    let flow = app.create_flow(json!({"name": "Vendas"})).await;
+    let link = r#"=HYPERLINK("http://evil.example","abrir")"#;
+    let contact = app
+        .create_contact(
+            &app.admin_token,
+            json!({"name": link, "company": "@SUM(1+1)"}),
+        )
+        .await;
+    let body = json!({
+        "title": "+cmd|' /C calc'!A0",
+        "contact_id": contact["id"],
+        "first_interaction": {"body": "-2+3"}
+    });
+    let path = format!("/flows/{}/attendances", flow["id"].as_str().unwrap());
+    let attendance = expect_json(app.post(&path, &app.admin_token, &body).await, 201).await;
+    let export = |format: &str| json!({"attendance_ids": [attendance["id"]], "format": format});
+
+    let csv = report(&app, &app.admin_token, export("csv")).await;
+    let csv = csv.text().await.unwrap();
+    let text = report(&app, &app.admin_token, export("text")).await;
+    let text = text.text().await.unwrap();
+    let rows = expect_json(report(&app, &app.admin_token, export("json")).await, 200).await;
+
+    let record = csv.lines().nth(1).unwrap();
+    assert!(record.contains(",'+cmd|' /C calc'!A0,"), "{record}");
+    assert!(
+        record.contains(r#","'=HYPERLINK(""http://evil.example"",""abrir"")","#),
+        "{record}"
+    );
+    assert!(record.contains(",'@SUM(1+1),"), "{record}");
+    assert!(record.ends_with(",'-2+3"), "{record}");
+    assert!(text.contains("\n'-2+3\n"), "{text}");
+    assert_eq!(rows[0]["contact"]["name"], link);
+    assert_eq!(rows[0]["attendance"]["title"], "+cmd|' /C calc'!A0");
+    assert_eq!(rows[0]["first_interaction"]["body"], "-2+3");
 }

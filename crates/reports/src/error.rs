@@ -17,7 +17,7 @@ impl ErrorCode for ReportError {
         match self {
             ReportError::NotFound(_) => Code::NotFound,
             ReportError::Validation(_) => Code::ValidationFailed,
-            ReportError::Database(_) => Code::Internal,
+            ReportError::Database(e) => crm_entity::db_error::code(e),
         }
     }
 

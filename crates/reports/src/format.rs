@@ -36,25 +36,51 @@ pub fn csv_row(row: &ContactDataRow, delimiter: Delimiter) -> String {
     let a = &row.attendance;
     let c = &row.contact;
     let first = row.first_interaction.as_ref();
+    // What users typed is neutralised; the numbers and dates the server writes are not (a
+    // negative value must stay a number).
+    let typed = |text: Option<&String>| text.map_or_else(String::new, |t| neutralise(t));
     let fields = [
         a.reference.to_string(),
-        a.title.clone(),
+        typed(Some(&a.title)),
         status_name(&a.status),
         a.value.clone(),
         iso(a.created_at),
         iso(a.updated_at),
         a.due_at.map(iso).unwrap_or_default(),
-        c.name.clone(),
-        c.document.clone().unwrap_or_default(),
-        c.email.clone().unwrap_or_default(),
-        c.phone.clone().unwrap_or_default(),
-        c.company.clone().unwrap_or_default(),
-        c.address.clone().unwrap_or_default(),
+        typed(Some(&c.name)),
+        typed(c.document.as_ref()),
+        typed(c.email.as_ref()),
+        typed(c.phone.as_ref()),
+        typed(c.company.as_ref()),
+        typed(c.address.as_ref()),
         first.map(|f| iso(f.created_at)).unwrap_or_default(),
-        first.map(|f| f.author.clone()).unwrap_or_default(),
-        first.map(|f| f.body.clone()).unwrap_or_default(),
+        typed(first.map(|f| &f.author)),
+        typed(first.map(|f| &f.body)),
     ];
     csv_line(fields.into_iter(), delimiter)
+}
+
+/// The characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection"):
+/// `=HYPERLINK(…)` or `+cmd|' /C calc'!A0` typed into a contact would run when the file is opened.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell that a spreadsheet would run as a formula gets a leading `'`, which makes it text and
+/// is hidden by the spreadsheet; any other cell is kept as it is.
+fn neutralise(cell: &str) -> String {
+    if cell.starts_with(FORMULA_STARTS) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
+/// [`neutralise`] for every line of a text that is written at the start of lines (a text report
+/// pasted into a spreadsheet makes each line a cell).
+fn neutralise_lines(text: &str) -> String {
+    text.split('\n')
+        .map(neutralise)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// One CSV record ending in CRLF; a field is quoted when it holds the delimiter, a quote, CR or
@@ -120,7 +146,7 @@ pub fn text_block(row: &ContactDataRow) -> String {
                 local(first.created_at),
                 first.author
             ));
-            lines.push(first.body.clone());
+            lines.push(neutralise_lines(&first.body));
         }
         None => lines.push("Primeira interação: —".to_owned()),
     }
@@ -218,6 +244,36 @@ mod tests {
              Primeira interação (27/11/2026 14:05, Maria):\n\
              Ligou pedindo\r\nprazo\n\n"
         );
+    }
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_neutralised_in_csv_and_text() {
+        let mut row = fixture();
+        row.attendance.title = "=HYPERLINK(\"http://evil.example\",\"abrir\")".to_owned();
+        row.contact.name = "+cmd|' /C calc'!A0".to_owned();
+        row.contact.company = Some("@SUM(1+1)".to_owned());
+        row.contact.phone = Some("-2+3".to_owned());
+        row.contact.address = Some("\tRua A".to_owned());
+        row.first_interaction.as_mut().unwrap().body = "ok\n=1+1\n\r-x".to_owned();
+        let csv = csv_row(&row, Delimiter::Semicolon);
+        assert!(
+            csv.contains(";\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"abrir\"\")\";"),
+            "{csv}"
+        );
+        for cell in ["'+cmd|' /C calc'!A0", "'@SUM(1+1)", "'-2+3", "'\tRua A"] {
+            assert!(csv.contains(&format!(";{cell};")), "{cell:?} in {csv}");
+        }
+        // Inside one quoted cell a line start is not a cell start: the body is kept.
+        assert!(csv.ends_with(";\"ok\n=1+1\n\r-x\"\r\n"), "{csv}");
+        let text = text_block(&row);
+        assert!(text.contains("\nok\n'=1+1\n'\r-x\n"), "{text}");
+    }
+
+    #[test]
+    fn a_negative_value_stays_a_number() {
+        let mut row = fixture();
+        row.attendance.value = "-10.00".to_owned();
+        assert!(csv_row(&row, Delimiter::Comma).contains(",in_progress,-10.00,"));
     }
 
     #[test]
