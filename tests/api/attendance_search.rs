@@ -267,6 +267,24 @@ async fn the_tag_and_status_filters_keep_only_matching_attendances() {
 }
 
 #[tokio::test]
+async fn the_fixed_all_tag_lists_the_same_as_no_tag_filter() {
+    let app = spawn_app().await;
+    let desk = desk(&app, json!([])).await;
+    let vip = id_of(&tag(&app, &desk.flow, "VIP", "#16A34A").await);
+    create(&app, &desk, json!({"title": "Com tag", "tag_ids": [vip]})).await;
+    titled(&app, &desk, "Sem tag").await;
+    let all = "00000000-0000-0000-0000-000000000000";
+
+    let unfiltered = listed(&app, &desk.flow, &[]).await;
+    let by_all = listed(&app, &desk.flow, &[("tag_id", all)]).await;
+    let by_all_open = listed(&app, &desk.flow, &[("tag_id", all), ("status", "open")]).await;
+
+    assert_eq!(unfiltered.len(), 2);
+    assert_eq!(by_all, unfiltered);
+    assert_eq!(by_all_open, unfiltered);
+}
+
+#[tokio::test]
 async fn overdue_lists_only_open_or_in_progress_work_past_its_due_date() {
     let app = spawn_app().await;
     let desk = desk(&app, json!([])).await;

@@ -67,14 +67,20 @@ pub struct AttendanceResponse {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FirstInteraction {
+    /// Required unless `template_id` is given; then, when absent or blank, the template's body
+    /// rendered for the new attendance is the note.
     #[schema(min_length = 1, max_length = 20000)]
-    pub body: String,
+    pub body: Option<String>,
     /// "Save and notify": the note is also e-mailed to the contact from the caller's mailbox,
     /// as for `POST /attendances/{id}/interactions` (409 `mailbox_not_configured` without a
     /// mailbox, and nothing is created; 422 naming `first_interaction.notify` when the contact
     /// has no e-mail).
     #[serde(default)]
     pub notify: bool,
+    /// A template (`/mail/templates`) the caller may use, rendered for the new attendance: its
+    /// subject becomes the e-mail's subject, and its body the note when `body` is absent. An
+    /// unknown one is 422 naming `first_interaction.template_id`, and nothing is created.
+    pub template_id: Option<Uuid>,
 }
 
 /// A new attendance.
@@ -195,7 +201,8 @@ pub struct ListParams {
     /// case ignored), or a day (`2026-11-27` or `27/11/2026`) on which it was created or updated.
     #[param(max_length = 200)]
     pub q: Option<String>,
-    /// Only attendances with this tag.
+    /// Only attendances with this tag. The fixed first tag ALL (the nil UUID
+    /// `00000000-0000-0000-0000-000000000000`) stands for every attendance, as no filter.
     pub tag_id: Option<Uuid>,
     #[param(inline)]
     pub status: Option<Status>,

@@ -45,7 +45,7 @@ impl ErrorCode for AttendanceError {
             AttendanceError::VersionMismatch => Code::PreconditionFailed,
             AttendanceError::Validation(_) => Code::ValidationFailed,
             AttendanceError::Cursor(e) => e.error_code(),
-            AttendanceError::Database(_) => Code::Internal,
+            AttendanceError::Database(e) => crm_entity::db_error::code(e),
         }
     }
 

@@ -217,7 +217,8 @@ pub(crate) fn filter(flow_id: Uuid, params: &ListParams) -> Result<Filter, Atten
         flow_id,
         view: params.view.unwrap_or(View::Active),
         status: params.status,
-        tag_id: params.tag_id,
+        // The fixed first tag ALL stands for every attendance: the same as no tag filter.
+        tag_id: params.tag_id.filter(|id| *id != crm_tags::ALL_TAG_ID),
         due_before: params.due.map(|DueFilter::Overdue| chrono::Utc::now()),
         search: Search::parse(q),
         visible_flows: None,

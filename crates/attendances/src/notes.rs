@@ -13,7 +13,9 @@ use sea_orm::{ConnectionTrait, TransactionTrait};
 use uuid::Uuid;
 
 use crate::AttendanceError;
-use crate::dto::{CreateInteractionRequest, InteractionResponse, TimelineEntry, UserRef};
+use crate::dto::{
+    CreateInteractionRequest, FirstInteraction, InteractionResponse, TimelineEntry, UserRef,
+};
 use crate::model::parse_body;
 use crate::repo::{self, EventRow, InteractionRow};
 use crate::service::{
@@ -80,7 +82,18 @@ impl AttendanceService {
         let facts = facts(&current, &flow);
         let mut errors = FieldErrors::new();
         let rendered = match request.template_id {
-            Some(id) => rendered(&txn, actor, id, &current, &facts, &mut errors).await?,
+            Some(id) => {
+                rendered(
+                    &txn,
+                    actor,
+                    id,
+                    &current,
+                    &facts,
+                    "template_id",
+                    &mut errors,
+                )
+                .await?
+            }
             None => None,
         };
         let text = typed.or(rendered.as_ref().map(|r| r.body.as_str()));
@@ -230,7 +243,7 @@ fn facts(row: &attendances::Model, flow: &flows::Model) -> AttendanceFacts {
 /// Queues the e-mail of a note posted with `notify` to `(address, name)`; 409
 /// `mailbox_not_configured` when the caller has no mailbox (the caller's transaction is then
 /// dropped, so the note is not saved either).
-pub(crate) async fn queue_notification(
+async fn queue_notification(
     db: &impl ConnectionTrait,
     actor: &Actor,
     interaction: &interactions::Model,
@@ -251,30 +264,67 @@ pub(crate) async fn queue_notification(
         .map(|_| ())
 }
 
-/// The subject of a note's e-mail sent without a template: `[<flow>] <title> #<reference>`.
-pub(crate) fn default_subject(row: &attendances::Model, flow: &flows::Model) -> String {
-    compose::default_subject(&facts(row, flow))
-}
-
 /// The text of the field error for a notification to a contact without e-mail.
 pub(crate) const NO_CONTACT_EMAIL: &str =
     "the attendance's contact has no e-mail: add one to the contact, or post without notify";
 
+/// The first note of a new attendance, posted in the transaction that creates it: the body typed
+/// (`typed`, already checked), or else the template's body rendered for the new attendance;
+/// with `notify`, its e-mail to `recipient` under the template's subject or the default one.
+#[allow(clippy::too_many_arguments)] // one use case's inputs; a struct would only rename them
+pub(crate) async fn post_first_note(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    row: &attendances::Model,
+    flow: &flows::Model,
+    request: &FirstInteraction,
+    typed: Option<String>,
+    recipient: Option<(String, String)>,
+    now: DateTime<Utc>,
+) -> Result<(), InteractionError> {
+    let facts = facts(row, flow);
+    let mut errors = FieldErrors::new();
+    let field = "first_interaction.template_id";
+    let rendered = match request.template_id {
+        Some(id) => rendered(db, actor, id, row, &facts, field, &mut errors).await?,
+        None => None,
+    };
+    let body = match typed {
+        Some(body) => Some(body),
+        None => rendered
+            .as_ref()
+            .and_then(|r| errors.check(parse_body("first_interaction.body", &r.body))),
+    };
+    errors.into_result()?;
+    let Some(body) = body else {
+        return Err(AttendanceError::NotFound.into());
+    };
+    let interaction = add_interaction(db, row, actor, body, request.notify, now).await?;
+    if let (true, Some(recipient)) = (request.notify, recipient) {
+        let subject = rendered
+            .map(|r| r.subject)
+            .unwrap_or_else(|| compose::default_subject(&facts));
+        queue_notification(db, actor, &interaction, recipient, subject, now).await?;
+    }
+    Ok(())
+}
+
 /// The template rendered for the attendance; a template the caller may not use is named in
-/// `errors` (`template_id`), as any unknown id in a body.
+/// `errors` (as `field`), as any unknown id in a body.
 async fn rendered(
     db: &impl ConnectionTrait,
     actor: &Actor,
     template_id: Uuid,
     row: &attendances::Model,
     facts: &AttendanceFacts,
+    field: &str,
     errors: &mut FieldErrors,
 ) -> Result<Option<RenderedTemplate>, InteractionError> {
     match compose::render(db, actor, template_id, row.id, facts.clone()).await {
         Ok(rendered) => Ok(Some(rendered)),
         Err(MailError::NotFound) => {
             errors.add(
-                "template_id",
+                field,
                 "unknown_template",
                 "no template you may use has this id",
             );

@@ -15,7 +15,7 @@ use crate::counts::{self, Footprint};
 use crate::dto::{AttendanceResponse, CreateAttendanceRequest, UpdateAttendanceRequest};
 use crate::flow_tags::FlowTags;
 use crate::model::{Status, View, parse_body, parse_title, search_key};
-use crate::notes::{InteractionError, NO_CONTACT_EMAIL, default_subject, queue_notification};
+use crate::notes::{InteractionError, NO_CONTACT_EMAIL, post_first_note};
 use crate::respond::respond;
 use crate::{AttendanceError, repo};
 
@@ -63,10 +63,17 @@ impl AttendanceService {
             Some(value) => errors.check(Money::parse("value", value)),
             None => Some(Money::default()),
         };
-        let first = request
-            .first_interaction
-            .as_ref()
-            .and_then(|first| errors.check(parse_body("first_interaction.body", &first.body)));
+        let first = request.first_interaction.as_ref().and_then(|first| {
+            let typed = first.body.as_deref().filter(|b| !b.trim().is_empty());
+            match (typed, first.template_id) {
+                // The template's body, rendered once the attendance exists.
+                (None, Some(_)) => None,
+                (typed, _) => errors.check(parse_body(
+                    "first_interaction.body",
+                    typed.unwrap_or_default(),
+                )),
+            }
+        });
         let contact = repo::contact(&txn, request.contact_id).await?;
         if contact.is_none() {
             errors.add("contact_id", "unknown_contact", "no contact has this id");
@@ -121,12 +128,8 @@ impl AttendanceService {
             "value": value.to_decimal_string(), "tags": tag_names,
         });
         repo::record_event(&txn, row.id, actor.user_id, "created", data, None, now).await?;
-        if let (Some(body), Some(request)) = (first, &request.first_interaction) {
-            let interaction = add_interaction(&txn, &row, actor, body, request.notify, now).await?;
-            if let (true, Some(recipient)) = (request.notify, recipient) {
-                let subject = default_subject(&row, &flow);
-                queue_notification(&txn, actor, &interaction, recipient, subject, now).await?;
-            }
+        if let Some(request) = &request.first_interaction {
+            post_first_note(&txn, actor, &row, &flow, request, first, recipient, now).await?;
         }
         let response = respond(&txn, row).await?;
         txn.commit().await?;

@@ -12,6 +12,15 @@ use crate::{FieldError, FieldErrors};
 /// 23 × 2³² + 1 215 752 191 because `Decimal::new` is not `const`; a test checks it).
 pub const MAX_TOTAL: Decimal = Decimal::from_parts(1_215_752_191, 23, 0, false, 2);
 
+/// The largest quantity of a line: 9 999 999,9999, the contract's `^\d{1,7}(\.\d{1,4})?$` (and
+/// within the NF-e's `qCom`). The same mantissa as [`MAX_TOTAL`] at scale 4.
+pub const MAX_QUANTITY: Decimal = Decimal::from_parts(1_215_752_191, 23, 0, false, 4);
+
+/// The largest unit price: 999 999 999,9999, the contract's `^\d{1,9}(\.\d{1,4})?$`
+/// (9 999 999 999 999 = 2 328 × 2³² + 1 316 134 911). The line's value is still capped at
+/// [`MAX_TOTAL`].
+pub const MAX_UNIT_PRICE: Decimal = Decimal::from_parts(1_316_134_911, 2_328, 0, false, 4);
+
 /// A discount as the user gives it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -148,7 +157,7 @@ pub fn price_line(
         &format!("{prefix}.quantity"),
         quantity,
         4,
-        Decimal::from(1_000_000),
+        MAX_QUANTITY,
     ));
     if quantity.is_some_and(|q| q.is_zero()) {
         errors.add(
@@ -161,7 +170,7 @@ pub fn price_line(
         &format!("{prefix}.unit_price"),
         unit_price,
         4,
-        MAX_TOTAL,
+        MAX_UNIT_PRICE,
     ));
     let (Some(quantity), Some(unit_price)) = (quantity, unit_price) else {
         return Err(errors);
@@ -236,6 +245,20 @@ mod tests {
     #[test]
     fn the_bound_is_one_billion_minus_a_centavo() {
         assert_eq!(MAX_TOTAL, d("999999999.99"));
+    }
+
+    #[test]
+    fn the_line_bounds_are_the_largest_values_the_contract_patterns_allow() {
+        assert_eq!(MAX_QUANTITY, d("9999999.9999"));
+        assert_eq!(MAX_UNIT_PRICE, d("999999999.9999"));
+        let line = price_line("items[0]", "9999999.9999", "0.01", None).unwrap();
+        assert_eq!(line.gross, d("100000.00"));
+        let over = price_line("items[0]", "10000000", "0.01", None).unwrap_err();
+        assert_eq!(over.0[0].field, "items[0].quantity");
+        let price = price_line("items[0]", "0.0001", "999999999.9999", None).unwrap();
+        assert_eq!(price.gross, d("100000.00"));
+        let over = price_line("items[0]", "1", "1000000000", None).unwrap_err();
+        assert_eq!(over.0[0].field, "items[0].unit_price");
     }
 
     #[test]

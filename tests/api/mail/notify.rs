@@ -290,3 +290,49 @@ async fn a_first_interaction_with_notify_is_sent_or_creates_nothing_without_a_ma
     let id = note["id"].as_str().unwrap();
     wait_for_note(&app, &case, id, Until::Status("sent")).await;
 }
+
+#[tokio::test]
+async fn a_first_interaction_can_come_from_a_template_and_an_unknown_one_creates_nothing() {
+    let server = SmtpServer::start();
+    let app = spawn_mail_app().await;
+    put_mailbox(&app, &app.admin_token, &mailbox_body(server.port)).await;
+    let flow = app.create_flow(json!({"name": "Vendas"})).await;
+    let contact = json!({"name": "João da Conceição", "email": CONTACT_EMAIL});
+    let contact = app.create_contact(&app.admin_token, contact).await;
+    let template = json!({"name": "Boas-vindas", "subject": "{{attendance.title}} — recebido",
+        "body": "Olá {{contact.name}}, recebemos o seu pedido.\n\n{{user.name}}"});
+    let template = app
+        .post("/mail/templates", &app.admin_token, &template)
+        .await;
+    let template = expect_json(template, 201).await;
+    let path = format!("/flows/{}/attendances", flow["id"].as_str().unwrap());
+    let with = |template_id: &Value| {
+        json!({"title": "Orçamento de cadeiras", "contact_id": contact["id"],
+            "first_interaction": {"template_id": template_id, "notify": true}})
+    };
+
+    let unknown = app
+        .post(&path, &app.admin_token, &with(&json!(uuid::Uuid::now_v7())))
+        .await;
+    let created = app
+        .post(&path, &app.admin_token, &with(&template["id"]))
+        .await;
+
+    let problem = expect_problem(unknown, 422, "validation_failed").await;
+    assert_eq!(error_fields(&problem), ["first_interaction.template_id"]);
+    let created = expect_json(created, 201).await;
+    let listed = expect_json(app.get(&path, &app.admin_token).await, 200).await;
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1, "{listed}");
+    let case = Case {
+        attendance: created,
+    };
+    let note = notes(&app, &case).await.pop().unwrap();
+    let text = "Olá João da Conceição, recebemos o seu pedido.\n\nAdministrator";
+    assert_eq!(note["body"], text);
+    let received = server.wait_for(1).await;
+    assert_eq!(
+        received[0].header("Subject").unwrap(),
+        "Orçamento de cadeiras — recebido"
+    );
+    assert_eq!(received[0].to, [CONTACT_EMAIL]);
+}

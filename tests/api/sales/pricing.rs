@@ -186,3 +186,29 @@ async fn quantities_with_more_than_four_decimals_or_zero_are_refused() {
     ];
     assert_eq!(errors, expected);
 }
+
+#[tokio::test]
+async fn a_quantity_up_to_the_documented_9999999_9999_is_accepted_and_more_is_refused() {
+    let app = spawn_app().await;
+    let shop = shop(&app, json!([])).await;
+
+    let errors = refused(
+        &app,
+        &shop,
+        order(vec![line("Parafuso", "10000000", "0.01")]),
+    )
+    .await;
+    let largest = register(
+        &app,
+        &shop,
+        order(vec![line("Parafuso", "9999999.9999", "0.01")]),
+    )
+    .await;
+
+    assert_eq!(
+        each(&largest["current"], "quantity"),
+        [json!("9999999.9999")]
+    );
+    assert_eq!(total(&largest), "100000.00");
+    assert_eq!(errors, [pair("items[0].quantity", "too_large")]);
+}
