@@ -10,6 +10,7 @@ mod m20261128_000004_mail;
 mod m20261201_000005_summary_counts;
 mod m20261201_000006_search_statistics;
 mod m20261201_000007_flow_tags_version;
+mod m20261206_000008_contact_changes;
 mod util;
 
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_summary_counts::Migration),
             Box::new(m20261201_000006_search_statistics::Migration),
             Box::new(m20261201_000007_flow_tags_version::Migration),
+            Box::new(m20261206_000008_contact_changes::Migration),
         ]
     }
 }

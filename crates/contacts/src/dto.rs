@@ -119,3 +119,33 @@ pub struct UpdateContactRequest {
     #[schema(value_type = Option<String>, max_length = 5000)]
     pub notes: Option<Option<String>>,
 }
+
+/// Who made a change.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangeActor {
+    pub id: Uuid,
+    #[schema(example = "Maria Souza")]
+    pub name: String,
+}
+
+/// One creation or edit of a contact.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01938a6e-7c1a-7d3e-9b2f-5a4c3d2e1f00",
+    "kind": "updated",
+    "actor": {"id": "01938a6e-0000-7000-8000-000000000001", "name": "Maria Souza"},
+    "changes": {"email": {"from": "joao@cliente.com.br", "to": "joao.silva@cliente.com.br"}},
+    "created_at": "2026-12-06T13:05:00Z"
+}))]
+pub struct ContactChange {
+    pub id: Uuid,
+    /// `created` or `updated`.
+    #[schema(example = "updated")]
+    pub kind: String,
+    pub actor: ChangeActor,
+    /// Each changed field by its API name (the address by its parts, `address.city`) with its
+    /// value before and after (`null` when empty).
+    #[schema(value_type = Object)]
+    pub changes: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+}

@@ -11,6 +11,10 @@ pub enum ContactError {
     VersionMismatch,
     #[error("the contact is referenced by other records")]
     InUse,
+    #[error(
+        "the contact is used by attendances of flows you cannot see; an administrator can edit it"
+    )]
+    UsedElsewhere,
     #[error("unknown sort field")]
     InvalidSort,
     #[error("the search text must have at most 200 characters")]
@@ -30,10 +34,11 @@ impl ErrorCode for ContactError {
             ContactError::DuplicateDocument => Code::DuplicateDocument,
             ContactError::VersionMismatch => Code::PreconditionFailed,
             ContactError::InUse => Code::ResourceInUse,
+            ContactError::UsedElsewhere => Code::ContactUsedElsewhere,
             ContactError::InvalidSort | ContactError::SearchTooLong => Code::InvalidQuery,
             ContactError::Validation(_) => Code::ValidationFailed,
             ContactError::Cursor(e) => e.error_code(),
-            ContactError::Database(_) => Code::Internal,
+            ContactError::Database(e) => crm_entity::db_error::code(e),
         }
     }
 

@@ -1,6 +1,8 @@
 //! Contacts: the clients an attendance points to (name, e-mail, phone, CPF/CNPJ, company,
-//! address). Shared by every flow; sits on `core` and `entity`.
+//! address). Shared by every flow; sits on `core`, `entity` and `flows` (whose access policy
+//! decides who may edit a contact used in several flows).
 
+mod changes;
 pub mod dto;
 pub mod error;
 pub mod model;

@@ -1,6 +1,6 @@
 //! Queries on contacts.
 
-use crm_entity::{attendances, contacts, planning};
+use crm_entity::{attendances, contact_changes, contacts, planning, users};
 use sea_orm::sea_query::{BinOper, Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
@@ -147,4 +147,78 @@ pub async fn rename_contact(
         .exec(db)
         .await
         .map(|_| ())
+}
+
+/// Whether an attendance (also an archived or trashed one) of a flow outside `visible` points to
+/// the contact. `visible` is `crm_flows::visible_flow_ids` of a member.
+pub async fn used_outside(
+    db: &impl ConnectionTrait,
+    contact_id: Uuid,
+    visible: sea_orm::sea_query::SelectStatement,
+) -> Result<bool, DbErr> {
+    let found = attendances::Entity::find()
+        .select_only()
+        .column(attendances::Column::Id)
+        .filter(attendances::Column::ContactId.eq(contact_id))
+        .filter(attendances::Column::FlowId.not_in_subquery(visible))
+        .limit(1)
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await?;
+    Ok(found.is_some())
+}
+
+pub async fn insert_change(
+    db: &impl ConnectionTrait,
+    change: contact_changes::Model,
+) -> Result<(), DbErr> {
+    contact_changes::ActiveModel::from(change)
+        .insert(db)
+        .await
+        .map(|_| ())
+}
+
+/// A change with the name of who made it.
+#[derive(Debug, sea_orm::FromQueryResult)]
+pub struct ChangeRow {
+    pub id: Uuid,
+    pub actor_id: Uuid,
+    pub actor_name: String,
+    pub kind: String,
+    pub changes: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The contact's changes, newest first, after `(created_at, id)` when given.
+pub async fn changes_page(
+    db: &impl ConnectionTrait,
+    contact_id: Uuid,
+    after: Option<(chrono::DateTime<chrono::Utc>, Uuid)>,
+    fetch: u64,
+) -> Result<Vec<ChangeRow>, DbErr> {
+    use contact_changes::Column as C;
+    let author: sea_orm::RelationDef = contact_changes::Entity::belongs_to(users::Entity)
+        .from(C::ActorId)
+        .to(users::Column::Id)
+        .into();
+    let mut query = contact_changes::Entity::find()
+        .select_only()
+        .columns([C::Id, C::ActorId, C::Kind, C::Changes, C::CreatedAt])
+        .column_as(users::Column::Name, "actor_name")
+        .join(sea_orm::JoinType::InnerJoin, author)
+        .filter(C::ContactId.eq(contact_id));
+    if let Some((at, id)) = after {
+        query = query.filter(
+            Condition::any()
+                .add(C::CreatedAt.lt(at))
+                .add(Condition::all().add(C::CreatedAt.eq(at)).add(C::Id.lt(id))),
+        );
+    }
+    query
+        .order_by_desc(C::CreatedAt)
+        .order_by_desc(C::Id)
+        .limit(fetch)
+        .into_model::<ChangeRow>()
+        .all(db)
+        .await
 }

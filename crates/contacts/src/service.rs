@@ -1,5 +1,6 @@
-//! Contact use cases. Contacts are shared by the whole team: any active user may read and edit
-//! them; a contact still referenced by attendances cannot be deleted.
+//! Contact use cases. Contacts are shared by the whole team: any active user may read them; who
+//! may edit one is decided in `changes` (a member, only a contact whose attendances are all in
+//! flows they see); a contact still referenced by attendances cannot be deleted.
 
 use crm_core::page::{Cursor, Direction, Limit, paginate, parse_sort};
 use crm_core::{Actor, Page, text};
@@ -7,7 +8,6 @@ use crm_entity::contacts;
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use uuid::Uuid;
 
-use crate::ContactError;
 use crate::dto::{
     Address, ContactResponse, CreateContactRequest, DocumentKindDto, UpdateContactRequest,
 };
@@ -15,10 +15,11 @@ use crate::error::map_db;
 use crate::model::{Document, DocumentKind};
 use crate::repo::{self, After, ListQuery, SortKey};
 use crate::validate::{Draft, Valid, validate};
+use crate::{ContactError, changes};
 
 #[derive(Clone)]
 pub struct ContactService {
-    db: DatabaseConnection,
+    pub(crate) db: DatabaseConnection,
 }
 
 impl ContactService {
@@ -103,19 +104,21 @@ impl ContactService {
             ..fill(empty_row(), valid)
         };
         let row = repo::insert(&txn, row).await.map_err(map_db)?;
+        changes::record(&txn, actor, None, &row, now).await?;
         txn.commit().await?;
         Ok(to_response(row))
     }
 
     pub async fn update(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         id: Uuid,
         patch: UpdateContactRequest,
         if_match: Option<i32>,
     ) -> Result<ContactResponse, ContactError> {
         let txn = self.db.begin().await?;
         let current = repo::by_id(&txn, id).await?.ok_or(ContactError::NotFound)?;
+        changes::ensure_may_edit(&txn, actor, id).await?;
         let valid = validate(apply(draft_of(&current), patch))?;
         if if_match.is_some_and(|v| v != current.version) {
             return Err(ContactError::VersionMismatch);
@@ -135,6 +138,7 @@ impl ContactService {
         if row.name != current.name {
             repo::rename_contact(&txn, id, &row.name).await?;
         }
+        changes::record(&txn, actor, Some(&current), &row, row.updated_at).await?;
         txn.commit().await?;
         Ok(to_response(row))
     }

@@ -4,6 +4,7 @@
 pub mod attendance_events;
 pub mod attendance_tags;
 pub mod attendances;
+pub mod contact_changes;
 pub mod contacts;
 pub mod counters;
 pub mod db_error;

@@ -1,7 +1,9 @@
 //! Contacts: the clients attendances point to.
 
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use crm_contacts::dto::{ContactResponse, CreateContactRequest, UpdateContactRequest};
+use crm_contacts::dto::{
+    ContactChange, ContactResponse, CreateContactRequest, UpdateContactRequest,
+};
 use crm_core::Page;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -18,7 +20,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(create_contact)
         .service(get_contact)
         .service(update_contact)
-        .service(delete_contact);
+        .service(delete_contact)
+        .service(contact_changes);
 }
 
 /// Order of the contact list; `-` means descending.
@@ -145,6 +148,10 @@ async fn get_contact(
 /// Edits a contact: absent fields stay, `null` clears.
 ///
 /// `address`, when present, replaces the whole address. The result is validated as a whole, like a new contact.
+/// Contacts are shared by every flow, so a member may edit only a contact whose attendances (archived
+/// and trashed ones too) are all in flows they can see, or that no attendance uses; otherwise 403
+/// `contact_used_elsewhere`. Administrators edit any contact. Every edit is recorded
+/// (`GET /contacts/{id}/changes`).
 #[utoipa::path(
     tag = "contacts",
     security(("bearer" = [])),
@@ -156,6 +163,7 @@ async fn get_contact(
     responses(
         (status = 200, description = "Updated", body = ContactResponse,
             headers(("ETag" = String, description = "The contact's new version"))),
+        (status = 403, response = crate::problem::Forbidden),
         (status = 409, response = crate::problem::Conflict),
         (status = 412, response = crate::problem::PreconditionFailed),
         crate::problem::ReadErrors,
@@ -198,4 +206,33 @@ async fn delete_contact(
 ) -> Result<HttpResponse, ApiError> {
     state.contacts.delete(&caller.0, *id).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// The changes of a contact, newest first.
+///
+/// Every creation and edit, field by field with the value before and after, and who made it.
+/// Contacts are shared by every flow: this is how an administrator sees who changed a client's
+/// e-mail. Keyset-paginated.
+#[utoipa::path(
+    tag = "contacts",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Contact id"), PageQuery),
+    responses(
+        (status = 200, description = "A page of the contact's changes", body = Page<ContactChange>),
+        (status = 400, response = crate::problem::BadRequest),
+        crate::problem::ReadErrors
+    )
+)]
+#[get("/contacts/{id}/changes")]
+async fn contact_changes(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    page: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let changes = state
+        .contacts
+        .changes(&caller.0, *id, page.cursor(), page.limit()?)
+        .await?;
+    Ok(HttpResponse::Ok().json(changes))
 }
