@@ -28,12 +28,29 @@ pub struct ServerSettings {
     pub port: u16,
     /// 0 = one worker per core.
     pub workers: usize,
+    /// Time a request has to deliver its whole body before it is answered 408.
+    pub body_timeout_seconds: u64,
+}
+
+impl ServerSettings {
+    pub fn body_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.body_timeout_seconds.max(1))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct DatabaseSettings {
     pub url: String,
     pub max_connections: u32,
+    /// How long a request waits for a connection (new or pooled) before it answers 503
+    /// `database_unavailable`.
+    pub acquire_timeout_ms: u64,
+}
+
+impl DatabaseSettings {
+    pub fn acquire_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.acquire_timeout_ms.max(100))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use actix_web::dev::Server;
 use actix_web::{HttpServer, web};
 use crm_api::AppState;
+use crm_api::body_deadline::BodyTimeout;
 use crm_api::fallback::RouteTable;
 use crm_auth::AuthService;
 use crm_mail::{MailService, Sender, SenderHandle};
@@ -100,19 +101,21 @@ impl Application {
             &settings.database.url,
             settings.database.max_connections,
             workers,
+            settings.database.acquire_timeout(),
             &db,
         )?);
         let state = Arc::new(AppState::new(db, auth, mail));
         let document = Arc::new(crm_api::openapi_document());
         let routes = Arc::new(RouteTable::from_openapi(&document));
 
+        let body_timeout = BodyTimeout(settings.server.body_timeout());
         let listener =
             std::net::TcpListener::bind((settings.server.host.as_str(), settings.server.port))?;
         let port = listener.local_addr()?.port();
         let server = HttpServer::new(move || {
             // Called on each worker's runtime: its pool's connections are driven there.
             let state = web::Data::new(state.on(pools.open()));
-            crm_api::app::build(state, document.clone(), routes.clone())
+            crm_api::app::build(state, document.clone(), routes.clone(), body_timeout)
         })
         .workers(workers)
         .shutdown_timeout(10)

@@ -13,7 +13,8 @@ use sea_orm::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sea_orm::sqlx::{ConnectOptions as _, Connection as _};
 use sea_orm::{DatabaseConnection, DbBackend, DbErr, RuntimeErr, SqlxPostgresConnector};
 
-/// How long to wait for a connection, new or from the pool.
+/// How long start-up and the background jobs wait for a connection, new or from the pool.
+/// Requests wait `database.acquire_timeout_ms` only.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// sqlx pings a connection before every statement by default: a round trip that no statement
@@ -27,6 +28,8 @@ pub enum WorkerPools {
     Postgres {
         options: Box<PgConnectOptions>,
         per_worker: u32,
+        /// Short: with the database down, a request answers 503 at once (issue 12).
+        acquire_timeout: Duration,
     },
     /// SQLite: the one shared connection (sqlx drives it from a thread of its own, and a second
     /// connection would only meet "database is locked").
@@ -39,6 +42,7 @@ impl WorkerPools {
         url: &str,
         max_connections: u32,
         workers: usize,
+        acquire_timeout: Duration,
         shared: &DatabaseConnection,
     ) -> Result<Self, DbErr> {
         if shared.get_database_backend() != DbBackend::Postgres {
@@ -51,6 +55,7 @@ impl WorkerPools {
         Ok(Self::Postgres {
             options: Box::new(options),
             per_worker: per_worker(max_connections, workers),
+            acquire_timeout,
         })
     }
 
@@ -62,10 +67,11 @@ impl WorkerPools {
             Self::Postgres {
                 options,
                 per_worker,
+                acquire_timeout,
             } => {
                 let pool = PgPoolOptions::new()
                     .max_connections(*per_worker)
-                    .acquire_timeout(CONNECT_TIMEOUT)
+                    .acquire_timeout(*acquire_timeout)
                     .test_before_acquire(false)
                     .before_acquire(|conn, meta| {
                         Box::pin(async move {

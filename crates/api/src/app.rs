@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::from_fn;
 use actix_web::{App, Error, web};
 use crm_attendances::AttendanceService;
 use crm_auth::AuthService;
@@ -21,6 +22,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_actix_web::scope::scope;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::body_deadline::BodyTimeout;
 use crate::fallback::{self, RouteTable};
 use crate::problem::ApiError;
 use crate::routes;
@@ -102,6 +104,7 @@ pub fn build(
     state: web::Data<AppState>,
     document: Arc<utoipa::openapi::OpenApi>,
     routes: Arc<RouteTable>,
+    body_timeout: BodyTimeout,
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -118,15 +121,16 @@ pub fn build(
         .service(web::redirect("/docs", "/docs/").permanent())
         .into_utoipa_app()
         .app_data(state)
+        .app_data(body_timeout)
         .app_data(web::Data::from(routes))
         .app_data(query_config())
         .app_data(path_config())
         .configure(configure)
         .split_for_parts();
     app.default_service(web::to(fallback::not_found_or_not_allowed))
-        .wrap(actix_web::middleware::from_fn(
-            crate::middleware::request_context,
-        ))
+        .wrap(from_fn(crate::body_deadline::body_deadline))
+        .wrap(from_fn(crate::security_headers::security_headers))
+        .wrap(from_fn(crate::middleware::request_context))
 }
 
 fn query_config() -> web::QueryConfig {

@@ -91,7 +91,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             let mut body = web::BytesMut::new();
             while let Some(chunk) = payload.next().await {
                 let chunk = chunk.map_err(|e| {
-                    ApiError::new(Code::MalformedJson, format!("body unreadable: {e}"))
+                    if crate::body_deadline::timed_out(&e) {
+                        ApiError::new(Code::RequestTimeout, e.to_string())
+                    } else {
+                        ApiError::new(Code::MalformedJson, format!("body unreadable: {e}"))
+                    }
                 })?;
                 if body.len() + chunk.len() > MAX_BODY {
                     return Err(too_large());

@@ -3,6 +3,7 @@
 //! access checks live in the domain crates.
 
 pub mod app;
+pub mod body_deadline;
 mod etag;
 pub mod extract;
 pub mod fallback;
@@ -10,6 +11,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod problem;
 mod routes;
+pub mod security_headers;
 
 pub use app::{AppState, configure};
 pub use openapi::openapi_document;

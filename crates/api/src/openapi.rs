@@ -37,6 +37,8 @@ authorized for answers 404 on every route inside it.",
             problem::UnsupportedMediaType,
             problem::Unprocessable,
             problem::TooManyRequests,
+            problem::RequestTimeout,
+            problem::ServiceUnavailable,
         )
     ),
     tags(
@@ -81,5 +83,36 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(crate::app::configure)
         .split_for_parts();
+    let mut document = document;
+    add_common_responses(&mut document);
     document
+}
+
+/// The answers any `/api/v1` operation can give whatever it does, added to each so that none is
+/// left out: 503 when the database cannot be reached, and 408 when a body arrives too slowly.
+fn add_common_responses(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{Ref, RefOr};
+    for (path, item) in &mut document.paths.paths {
+        if !path.starts_with("/api/v1/") {
+            continue;
+        }
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            let responses = &mut operation.responses.responses;
+            if operation.request_body.is_some() {
+                responses
+                    .entry("408".to_owned())
+                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name("RequestTimeout")));
+            }
+            responses
+                .entry("503".to_owned())
+                .or_insert_with(|| RefOr::Ref(Ref::from_response_name("ServiceUnavailable")));
+        }
+    }
 }

@@ -54,8 +54,12 @@ impl ApiError {
 impl<E: ErrorCode + std::error::Error> From<E> for ApiError {
     fn from(error: E) -> Self {
         let code = error.error_code();
-        let detail = if error.is_internal() {
-            log_chain(&error);
+        let detail = if code == Code::DatabaseUnavailable {
+            // An outage, not a bug: one line at warn, and a client told to come back.
+            tracing::warn!(error = %chain(&error), "database unavailable");
+            "the database cannot be reached; retry in a few seconds".to_owned()
+        } else if error.is_internal() {
+            tracing::error!(error = %chain(&error), "internal error");
             "an unexpected error occurred; it has been logged".to_owned()
         } else {
             error.to_string()
@@ -67,13 +71,20 @@ impl<E: ErrorCode + std::error::Error> From<E> for ApiError {
                 .field_errors()
                 .map(|e| e.0.clone())
                 .unwrap_or_default(),
-            retry_after: error.retry_after(),
+            retry_after: error
+                .retry_after()
+                .or((code == Code::DatabaseUnavailable).then_some(DATABASE_RETRY_SECONDS)),
             allow: None,
         }
     }
 }
 
-fn log_chain(error: &dyn std::error::Error) {
+/// The `Retry-After` of a 503 `database_unavailable`: a restart or failover of PostgreSQL
+/// takes seconds, and clients that all come back at once only prolong it.
+pub const DATABASE_RETRY_SECONDS: u64 = 5;
+
+/// The error and its causes on one line, for the log.
+fn chain(error: &dyn std::error::Error) -> String {
     let mut chain = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {
@@ -81,7 +92,7 @@ fn log_chain(error: &dyn std::error::Error) {
         chain.push_str(&cause.to_string());
         source = cause.source();
     }
-    tracing::error!(error = %chain, "internal error");
+    chain
 }
 
 impl std::fmt::Display for ApiError {
@@ -161,7 +172,7 @@ macro_rules! problem_responses {
 problem_responses! {
     BadRequest => "Malformed JSON, query parameter or cursor (`malformed_json`, `invalid_query`, `invalid_cursor`)",
     Unauthorized => "Missing, invalid, expired or revoked token (`unauthenticated`, `invalid_token`)",
-    Forbidden => "Reserved to administrators (`forbidden`)",
+    Forbidden => "Reserved to administrators (`forbidden`), or a contact used in flows the caller cannot see (`contact_used_elsewhere`)",
     NotFound => "No such resource, or one the caller may not see (`not_found`)",
     Conflict => "Conflicts with the current state (`duplicate_*`, `last_admin`, `resource_in_use`, `conflict`)",
     PreconditionFailed => "`If-Match` does not match the current version (`precondition_failed`)",
@@ -169,6 +180,8 @@ problem_responses! {
     UnsupportedMediaType => "Body is not `application/json` (`unsupported_media_type`)",
     Unprocessable => "Invalid fields, each named in `errors` (`validation_failed`)",
     TooManyRequests => "Too many failed attempts; see `Retry-After` (`too_many_requests`)",
+    RequestTimeout => "The body did not arrive within `server.body_timeout_seconds` (`request_timeout`)",
+    ServiceUnavailable => "The database cannot be reached; retry after `Retry-After` seconds (`database_unavailable`)",
 }
 
 /// The errors of any authenticated route about one resource: 401 and 404.

@@ -47,7 +47,8 @@ impl ErrorCode for AuthError {
             AuthError::VersionMismatch => Code::PreconditionFailed,
             AuthError::Validation(_) => Code::ValidationFailed,
             AuthError::Cursor(e) => e.error_code(),
-            AuthError::Hashing(_) | AuthError::Database(_) => Code::Internal,
+            AuthError::Hashing(_) => Code::Internal,
+            AuthError::Database(e) => crm_entity::db_error::code(e),
         }
     }
 

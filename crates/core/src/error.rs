@@ -31,6 +31,7 @@ macro_rules! codes {
 
 codes! {
     MalformedJson => (400, "malformed_json", "The request body is not valid JSON"),
+    RequestTimeout => (408, "request_timeout", "The request body did not arrive in time"),
     InvalidQuery => (400, "invalid_query", "A query parameter is invalid"),
     InvalidHeader => (400, "invalid_header", "A request header is invalid"),
     InvalidCursor => (400, "invalid_cursor", "The pagination cursor is invalid"),
@@ -38,6 +39,7 @@ codes! {
     InvalidToken => (401, "invalid_token", "The token is invalid or expired"),
     InvalidCredentials => (401, "invalid_credentials", "E-mail or password is wrong"),
     Forbidden => (403, "forbidden", "This operation is reserved to administrators"),
+    ContactUsedElsewhere => (403, "contact_used_elsewhere", "The contact is used in flows you cannot see; ask an administrator"),
     NotFound => (404, "not_found", "The resource does not exist"),
     RouteNotFound => (404, "route_not_found", "No such route"),
     MethodNotAllowed => (405, "method_not_allowed", "Method not allowed on this route"),
@@ -59,6 +61,7 @@ codes! {
     TooManyRequests => (429, "too_many_requests", "Too many attempts"),
     Internal => (500, "internal", "Internal server error"),
     Unavailable => (503, "unavailable", "A dependency is unavailable"),
+    DatabaseUnavailable => (503, "database_unavailable", "The database cannot be reached; retry shortly"),
 }
 
 /// One invalid input field: which one, why (a stable code) and a readable message.

@@ -32,7 +32,7 @@ impl ErrorCode for FlowError {
             FlowError::InUse => Code::ResourceInUse,
             FlowError::Validation(_) => Code::ValidationFailed,
             FlowError::Cursor(e) => e.error_code(),
-            FlowError::Database(_) => Code::Internal,
+            FlowError::Database(e) => crm_entity::db_error::code(e),
         }
     }
 

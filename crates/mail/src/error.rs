@@ -42,7 +42,8 @@ impl ErrorCode for MailError {
             MailError::Smtp(_) => Code::SmtpFailed,
             MailError::Validation(_) => Code::ValidationFailed,
             MailError::Cursor(e) => e.error_code(),
-            MailError::Crypto(_) | MailError::Database(_) => Code::Internal,
+            MailError::Crypto(_) => Code::Internal,
+            MailError::Database(e) => crm_entity::db_error::code(e),
         }
     }
 

@@ -29,7 +29,7 @@ impl ErrorCode for PurchaseError {
             PurchaseError::StaleVersion { .. } => Code::PreconditionFailed,
             PurchaseError::Validation(_) => Code::ValidationFailed,
             PurchaseError::Cursor(e) => e.error_code(),
-            PurchaseError::Database(_) => Code::Internal,
+            PurchaseError::Database(e) => crm_entity::db_error::code(e),
         }
     }
 

@@ -42,7 +42,7 @@ impl ErrorCode for SaleError {
             SaleError::StaleVersion { .. } => Code::PreconditionFailed,
             SaleError::Validation(_) => Code::ValidationFailed,
             SaleError::Cursor(e) => e.error_code(),
-            SaleError::Database(_) => Code::Internal,
+            SaleError::Database(e) => crm_entity::db_error::code(e),
         }
     }
 

@@ -32,7 +32,7 @@ impl ErrorCode for TagError {
             TagError::Virtual => Code::TagIsVirtual,
             TagError::VersionMismatch => Code::PreconditionFailed,
             TagError::Validation(_) => Code::ValidationFailed,
-            TagError::Database(_) => Code::Internal,
+            TagError::Database(e) => crm_entity::db_error::code(e),
         }
     }
 

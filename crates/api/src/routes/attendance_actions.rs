@@ -1,7 +1,7 @@
 //! What a user does to an attendance besides editing it: archive, trash and restore, purge,
 //! move to another flow, tag, step to its neighbours, print.
 
-use actix_web::http::header::ContentType;
+use actix_web::http::header::{self, ContentType};
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use crm_attendances::dto::{AttendanceResponse, ListParams, MoveRequest, Neighbors};
 use serde::Deserialize;
@@ -271,8 +271,8 @@ async fn print(
     Ok(HttpResponse::Ok()
         .content_type(ContentType::html())
         .insert_header((
-            "Content-Security-Policy",
-            "default-src 'none'; style-src 'unsafe-inline'",
+            header::CONTENT_SECURITY_POLICY,
+            crate::security_headers::PRINT_POLICY,
         ))
         .body(page))
 }

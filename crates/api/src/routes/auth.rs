@@ -1,5 +1,6 @@
 //! Login, token refresh, logout and the caller's own account.
 
+use actix_web::http::header;
 use actix_web::{HttpResponse, get, patch, post, web};
 use crm_auth::dto::{LoginRequest, RefreshRequest, TokenResponse, UpdateMeRequest, UserResponse};
 
@@ -38,7 +39,15 @@ async fn login(
     Json(body): Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let tokens = state.auth.login(&body.email, &body.password, ip.0).await?;
-    Ok(HttpResponse::Ok().json(tokens))
+    Ok(tokens_response(&tokens))
+}
+
+/// Tokens are never to be kept by a cache on the way or in the browser (RFC 6749 §5.1).
+fn tokens_response(tokens: &TokenResponse) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::PRAGMA, "no-cache"))
+        .json(tokens)
 }
 
 /// Exchanges a refresh token for a new pair.
@@ -60,7 +69,9 @@ async fn refresh(
     state: web::Data<AppState>,
     Json(body): Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(state.auth.refresh(&body.refresh_token).await?))
+    Ok(tokens_response(
+        &state.auth.refresh(&body.refresh_token).await?,
+    ))
 }
 
 /// Ends the caller's login session: its refresh token and access tokens stop working.
