@@ -126,7 +126,7 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
             seed,
             password,
         } => {
-            let options = crm::seed::SeedOptions {
+            let options = crm_seed::SeedOptions {
                 flows,
                 contacts,
                 attendances,
@@ -137,7 +137,12 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
                 seed,
                 password,
             };
-            crm::seed::run(&settings, &options).await?;
+            if !settings.database.url.starts_with("postgres") {
+                return Err(crm_seed::SeedError::NotPostgres.into());
+            }
+            let db = startup::connect(&settings).await?;
+            startup::migrate(&db).await?;
+            crm_seed::run(&db, &settings.auth, &options).await?;
         }
         Command::Openapi => {}
     }

@@ -25,8 +25,12 @@ pub async fn body_deadline(
     mut req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let has_body = req.headers().contains_key(header::CONTENT_LENGTH)
-        || req.headers().contains_key(header::TRANSFER_ENCODING);
+    // Most requests (every GET) have no body: they get no timer.
+    let has_body = req.headers().contains_key(header::TRANSFER_ENCODING)
+        || req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .is_some_and(|length| length.as_bytes() != b"0");
     if has_body && let Some(timeout) = req.app_data::<BodyTimeout>().copied() {
         let inner = req.take_payload();
         let sleep = Box::pin(tokio::time::sleep(timeout.0));

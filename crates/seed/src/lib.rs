@@ -1,4 +1,5 @@
-//! `crm seed-bench`: fills an empty PostgreSQL database with a realistic data set for the load
+//! The bench data generator behind `crm seed-bench` (a tool crate beside `api`: it uses the domain
+//! crates, nothing uses it): fills an empty PostgreSQL database with a realistic data set for the load
 //! scenarios in `bench/` (DESIGN §8): users (an admin and members, each authorized on some
 //! flows), flows with tags, contacts with Portuguese names, and attendances spread over the last
 //! two years with their tags, interactions and timeline, and optionally (`--quotes`) quotes and
@@ -19,7 +20,7 @@ use sea_orm::sqlx::{self, PgConnection};
 use sea_orm::{DatabaseBackend, DatabaseConnection};
 use uuid::Uuid;
 
-use crate::{Settings, startup};
+use crm_auth::AuthSettings;
 use copy::{Rows, Sink};
 use generate::{AttendanceRows, Contacts, FlowInfo, MICROS_PER_DAY, World};
 use orders::{Codes, OrderRows};
@@ -83,17 +84,17 @@ const YEAR: i64 = 365 * MICROS_PER_DAY;
 /// other row of the data set exactly as it was (runs with and without stay comparable).
 const ORDERS_STREAM: u64 = 0x5A1E_5A1E_0000_0001;
 
-pub async fn run(settings: &Settings, options: &SeedOptions) -> Result<(), SeedError> {
+/// Fills `db`, a migrated and empty PostgreSQL database; users' passwords are hashed with `auth`.
+pub async fn run(
+    db: &DatabaseConnection,
+    auth: &AuthSettings,
+    options: &SeedOptions,
+) -> Result<(), SeedError> {
     check(options)?;
-    if !settings.database.url.starts_with("postgres") {
-        return Err(SeedError::NotPostgres);
-    }
     let started = Instant::now();
-    let db = startup::connect(settings).await?;
     if db.get_database_backend() != DatabaseBackend::Postgres {
         return Err(SeedError::NotPostgres);
     }
-    startup::migrate(&db).await?;
     let pool = db.get_postgres_connection_pool().clone();
     let mut conn = pool.acquire().await?;
     let (existing,): (i64,) = sqlx::query_as(
@@ -109,7 +110,7 @@ pub async fn run(settings: &Settings, options: &SeedOptions) -> Result<(), SeedE
 
     let now = now_micros();
     let mut rng = Rng::new(options.seed);
-    let (admin, members) = users(&db, settings, options, &mut conn, now).await?;
+    let (admin, members) = users(db, auth, options, &mut conn, now).await?;
     let flows = setup::flows(&mut conn, &mut rng, options, admin, &members, now).await?;
 
     println!("dropping the indexes of {}", BULK_TABLES.join(", "));
@@ -126,7 +127,7 @@ pub async fn run(settings: &Settings, options: &SeedOptions) -> Result<(), SeedE
         return Err(SeedError::NotRestored(missing.join(", ")));
     }
     println!("counting the flow summaries");
-    crm_attendances::rebuild_counts(&db).await?;
+    crm_attendances::rebuild_counts(db).await?;
     println!("vacuum analyze");
     for table in BULK_TABLES {
         copy::execute(&mut conn, &format!("VACUUM (ANALYZE) {table}")).await?;
@@ -191,12 +192,12 @@ fn now_micros() -> i64 {
 /// (argon2id hashes exactly as a real user gets), dated three years back like the rest.
 async fn users(
     db: &DatabaseConnection,
-    settings: &Settings,
+    auth: &AuthSettings,
     options: &SeedOptions,
     conn: &mut PgConnection,
     now: i64,
 ) -> Result<(Uuid, Vec<(String, Uuid)>), SeedError> {
-    let auth = crm_auth::AuthService::new(db.clone(), settings.auth.clone())?;
+    let auth = crm_auth::AuthService::new(db.clone(), auth.clone())?;
     let password = options.password.as_str();
     let admin = auth
         .insert_user(
