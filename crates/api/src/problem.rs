@@ -169,6 +169,8 @@ problem_responses! {
     UnsupportedMediaType => "Body is not `application/json` (`unsupported_media_type`)",
     Unprocessable => "Invalid fields, each named in `errors` (`validation_failed`)",
     TooManyRequests => "Too many failed attempts; see `Retry-After` (`too_many_requests`)",
+    SmtpFailed => "The SMTP server could not be reached or refused, with a short reason (`smtp_failed`), or the host is internal (`address_not_allowed`)",
+    SmtpTimeout => "The SMTP exchange took longer than the SMTP timeout (`smtp_timeout`)",
 }
 
 /// The errors of any authenticated route about one resource: 401 and 404.

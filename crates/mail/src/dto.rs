@@ -86,8 +86,8 @@ pub struct MailboxTestResponse {
     pub sent_to: String,
     #[schema(example = "<0193a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d@empresa.com.br>")]
     pub message_id: String,
-    /// The SMTP server's final answer.
-    #[schema(example = "250 OK")]
+    /// The SMTP server's final reply code (its text is not repeated).
+    #[schema(example = "250")]
     pub smtp_response: String,
 }
 

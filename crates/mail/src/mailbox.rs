@@ -1,8 +1,11 @@
 //! The caller's own mailbox: SMTP settings with a write-only, encrypted password, and a test that
 //! sends a message through it.
 
+use std::time::Instant;
+
 use crm_core::{Actor, FieldError, FieldErrors};
 use crm_entity::mailboxes;
+use crm_outbound::OutboundError;
 use sea_orm::TransactionTrait;
 
 use crate::crypto::Secret;
@@ -39,6 +42,7 @@ impl MailService {
         if_match: Option<i32>,
     ) -> Result<(MailboxResponse, bool), MailError> {
         let fields = parse(&request)?;
+        self.check_host(&fields.smtp_host, fields.smtp_port).await?;
         let txn = self.db.begin().await?;
         let current = repo::mailbox(&txn, actor.user_id).await?;
         if let Some(version) = if_match
@@ -94,8 +98,30 @@ impl MailService {
         }
     }
 
+    /// Refuses a host that resolves only to internal addresses (the allowlist aside), naming
+    /// `smtp_host`. A host that does not resolve (now) is accepted: DNS may be down for a
+    /// moment or the name not published yet, and every send checks again before connecting.
+    async fn check_host(&self, host: &str, port: i32) -> Result<(), FieldErrors> {
+        let port = u16::try_from(port).unwrap_or(25);
+        let lookup = self.policy.allowlist.resolve(host, port);
+        match tokio::time::timeout(self.policy.timeout, lookup).await {
+            Ok(Err(OutboundError::Refused(refusal))) => Err(FieldErrors::single(
+                "smtp_host",
+                "address_not_allowed",
+                format!(
+                    "resolves to {refusal}, which the server may not connect to \
+                     (an administrator can allow it with mail.allowed_hosts)"
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// Connects, authenticates and sends a test message to the mailbox's own address.
     pub async fn test_mailbox(&self, actor: &Actor) -> Result<MailboxTestResponse, MailError> {
+        self.tests
+            .take(actor.user_id, Instant::now())
+            .map_err(|retry_after| MailError::TooManyTests { retry_after })?;
         let row = repo::mailbox(&self.db, actor.user_id)
             .await?
             .ok_or(MailError::MailboxNotConfigured)?;
@@ -116,10 +142,7 @@ impl MailService {
             thread_root: None,
         })
         .map_err(MailError::Smtp)?;
-        let answer = account
-            .send(&message, self.timeout)
-            .await
-            .map_err(MailError::Smtp)?;
+        let answer = account.send(&message, &self.policy).await?;
         Ok(MailboxTestResponse {
             sent_to: row.sender_address,
             message_id,

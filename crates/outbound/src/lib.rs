@@ -80,7 +80,7 @@ impl Allowlist {
 
     fn names(&self, host: &str) -> bool {
         let host = normalize_host(host);
-        self.hosts.iter().any(|h| *h == host)
+        self.hosts.contains(&host)
     }
 
     /// Looks `host` up and returns the addresses a connection may go to, in the resolver's
