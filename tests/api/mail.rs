@@ -1,8 +1,9 @@
 //! E-mail: the caller's mailbox (the password write-only and never stored in clear), the test
 //! send against a real SMTP server, and templates (placeholders, personal and shared, render).
 //! "Save and notify" is in `notify`; that the mailbox password stays out of the logs in `logs`;
-//! silent, hostile and internal far sides in `guard`.
+//! where the password may go in `credentials`; silent, hostile and internal far sides in `guard`.
 
+mod credentials;
 mod fakes;
 mod guard;
 mod logs;
@@ -76,14 +77,15 @@ async fn a_put_without_password_keeps_the_stored_one() {
     let server = SmtpServer::start();
     let app = spawn_mail_app().await;
     let token = &app.admin_token;
-    put_mailbox(&app, token, &mailbox_body(1)).await;
+    put_mailbox(&app, token, &mailbox_body(server.port)).await;
 
     let mut body = mailbox_body(server.port);
     body.as_object_mut().unwrap().remove("password");
+    body["sender_name"] = json!("Maria S. Souza");
     let response = app.put("/me/mailbox", token, &body).await;
     let updated = expect_json(response, 200).await;
 
-    assert_eq!(updated["smtp_port"], server.port);
+    assert_eq!(updated["sender_name"], "Maria S. Souza");
     assert_eq!(updated["password_set"], true);
     assert_eq!(updated["version"], 2);
     expect_json(app.post("/me/mailbox/test", token, &json!({})).await, 200).await;

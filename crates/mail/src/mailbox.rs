@@ -10,7 +10,7 @@ use sea_orm::TransactionTrait;
 
 use crate::crypto::Secret;
 use crate::dto::{MailboxResponse, MailboxTestResponse, PutMailboxRequest, mailbox_response};
-use crate::model::{self, address, header_text, host, port};
+use crate::model::{self, Security, address, header_text, host, port};
 use crate::smtp::{self, Account, Envelope};
 use crate::template::html_body;
 use crate::{MailError, MailService, repo};
@@ -34,7 +34,8 @@ impl MailService {
     }
 
     /// Creates or replaces the caller's mailbox; `true` when it was created. A request without
-    /// `password` keeps the stored one.
+    /// `password` keeps the stored one, but only for the same server, port, security and user
+    /// name: the password is not handed to a server it was not typed for.
     pub async fn put_mailbox(
         &self,
         actor: &Actor,
@@ -54,13 +55,24 @@ impl MailService {
         let password_encrypted = match (&fields.username, &fields.password) {
             (None, _) => None,
             (Some(_), Some(password)) => Some(self.cipher.encrypt(actor.user_id, password)?),
-            (Some(_), None) => Some(stored_password.ok_or_else(|| {
-                FieldErrors::single(
-                    "password",
-                    "required",
-                    "no password is stored yet: send one with the user name",
-                )
-            })?),
+            (Some(_), None) => {
+                let stored = stored_password.ok_or_else(|| {
+                    FieldErrors::single(
+                        "password",
+                        "required",
+                        "no password is stored yet: send one with the user name",
+                    )
+                })?;
+                if let Some(current) = &current
+                    && let Some(what) = changed(current, &fields, request.security)
+                {
+                    let message = format!("the {what} changed: send the password again");
+                    return Err(
+                        FieldErrors::single("password", "password_required", message).into(),
+                    );
+                }
+                Some(stored)
+            }
         };
         let row = mailboxes::Model {
             user_id: actor.user_id,
@@ -148,6 +160,21 @@ impl MailService {
             message_id,
             smtp_response: answer,
         })
+    }
+}
+
+/// What changed that the stored password was given for, if anything.
+fn changed(current: &mailboxes::Model, new: &Fields, security: Security) -> Option<&'static str> {
+    if current.smtp_host != new.smtp_host {
+        Some("host")
+    } else if current.smtp_port != new.smtp_port {
+        Some("port")
+    } else if current.security != security.as_str() {
+        Some("security mode")
+    } else if current.username != new.username {
+        Some("user name")
+    } else {
+        None
     }
 }
 

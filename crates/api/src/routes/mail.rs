@@ -48,7 +48,7 @@ async fn get_mailbox(state: web::Data<AppState>, caller: Caller) -> Result<HttpR
 
 /// Creates or replaces the caller's mailbox.
 ///
-/// Every field but the password is replaced. The password is write-only and stored encrypted; leave it out to keep the stored one (e.g. to change the host). A host that resolves to a loopback, private, link-local or metadata address is refused (422 `address_not_allowed` on `smtp_host`) unless the `mail.allowed_hosts` setting names it; a host that does not resolve yet is accepted and checked at every send. Without `username` the server is used without authentication and any stored password is dropped. Answers 201 when the mailbox was created, 200 when replaced. `If-Match` guards against overwriting a change made meanwhile (412).
+/// Every field but the password is replaced. The password is write-only and stored encrypted; leave it out to keep the stored one, except when the host, port, security or user name changes (422 `password_required` on `password`: it is not handed to a server it was not typed for). A host that resolves to a loopback, private, link-local or metadata address is refused (422 `address_not_allowed` on `smtp_host`) unless the `mail.allowed_hosts` setting names it; a host that does not resolve yet is accepted and checked at every send. With `security: none` and a user name the response's `warnings` say the password travels unencrypted. Without `username` the server is used without authentication and any stored password is dropped. Answers 201 when the mailbox was created, 200 when replaced. `If-Match` guards against overwriting a change made meanwhile (412).
 #[utoipa::path(
     tag = "mail",
     security(("bearer" = [])),
