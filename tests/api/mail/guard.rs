@@ -152,6 +152,13 @@ async fn a_host_that_turns_internal_after_it_was_saved_is_refused_at_send_time()
     let problem = expect_problem(response, 422, "address_not_allowed").await;
     let detail = problem["detail"].as_str().unwrap();
     assert!(detail.contains("loopback"), "{detail}");
+    let case = case(&app, Some("joao@cliente.com.br")).await;
+    let note = json!({"body": "Proposta enviada", "notify": true});
+    let note = expect_json(app.post(&case.notes(), &app.admin_token, &note).await, 201).await;
+    let id = note["id"].as_str().unwrap();
+    let waiting = wait_for_note(&app, &case, id, Until::PendingWithError).await;
+    let error = waiting["notification_error"].as_str().unwrap();
+    assert_eq!(error, "address not allowed: a loopback address");
     assert!(server.received().is_empty() && server.logins().is_empty());
 }
 
