@@ -92,7 +92,7 @@ impl Application {
             );
         }
         let mail = MailService::new(db.clone(), &settings.mail)?;
-        let sender = Sender::new(db.clone(), mail.cipher().clone(), settings.mail.clone()).spawn();
+        let sender = Sender::new(db.clone(), mail.cipher().clone(), settings.mail.clone())?.spawn();
         let workers = match settings.server.workers {
             0 => std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
             n => n,

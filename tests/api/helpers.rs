@@ -100,6 +100,8 @@ pub fn test_settings(database_url: &str) -> Settings {
     settings.auth.argon2_iterations = 1;
     // Mailbox passwords: a fixed key, so no `crm-mail.key` file is written by tests.
     settings.mail.secret_key = "dGVzdCBtYWlsIGtleTogMzIgYnl0ZXMgZXhhY3RseSE=".to_owned();
+    // The test SMTP servers listen on loopback, which mailboxes may not reach unless allowed.
+    settings.mail.allowed_hosts = "127.0.0.1".to_owned();
     settings
 }
 

@@ -39,6 +39,8 @@ authorized for answers 404 on every route inside it.",
             problem::TooManyRequests,
             problem::RequestTimeout,
             problem::ServiceUnavailable,
+            problem::SmtpFailed,
+            problem::SmtpTimeout,
         )
     ),
     tags(

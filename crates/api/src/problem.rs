@@ -182,6 +182,8 @@ problem_responses! {
     TooManyRequests => "Too many failed attempts; see `Retry-After` (`too_many_requests`)",
     RequestTimeout => "The body did not arrive within `server.body_timeout_seconds` (`request_timeout`)",
     ServiceUnavailable => "The database cannot be reached; retry after `Retry-After` seconds (`database_unavailable`)",
+    SmtpFailed => "The SMTP server could not be reached or refused, with a short reason (`smtp_failed`), or the host is internal (`address_not_allowed`)",
+    SmtpTimeout => "The SMTP exchange took longer than the SMTP timeout (`smtp_timeout`)",
 }
 
 /// The errors of any authenticated route about one resource: 401 and 404.

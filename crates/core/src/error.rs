@@ -58,10 +58,12 @@ codes! {
     UnsupportedMediaType => (415, "unsupported_media_type", "The request body must be application/json"),
     ValidationFailed => (422, "validation_failed", "The request has invalid fields"),
     SmtpFailed => (422, "smtp_failed", "The SMTP server could not be reached or refused the message"),
+    AddressNotAllowed => (422, "address_not_allowed", "The host is an internal address the server may not connect to"),
     TooManyRequests => (429, "too_many_requests", "Too many attempts"),
     Internal => (500, "internal", "Internal server error"),
     Unavailable => (503, "unavailable", "A dependency is unavailable"),
     DatabaseUnavailable => (503, "database_unavailable", "The database cannot be reached; retry shortly"),
+    SmtpTimeout => (504, "smtp_timeout", "The SMTP server did not answer in time"),
 }
 
 /// One invalid input field: which one, why (a stable code) and a readable message.

@@ -27,10 +27,18 @@ pub struct MailboxResponse {
     pub username: Option<String>,
     /// Whether a password is stored (it is never returned).
     pub password_set: bool,
+    /// What the user should know about these settings, e.g. that the password travels
+    /// unencrypted with `security: none`. Empty when there is nothing to say.
+    #[schema(example = json!([]))]
+    pub warnings: Vec<String>,
     /// Increases on every change; also sent as the `ETag`.
     pub version: i32,
     pub updated_at: DateTime<Utc>,
 }
+
+/// The warning of a mailbox that logs in over a connection without TLS.
+pub const CLEAR_PASSWORD_WARNING: &str =
+    "security is none: the password and the messages travel unencrypted";
 
 /// The caller's SMTP account, replaced as a whole except the password.
 #[derive(Deserialize, ToSchema)]
@@ -59,8 +67,8 @@ pub struct PutMailboxRequest {
     /// password is then dropped).
     #[schema(max_length = 254)]
     pub username: Option<String>,
-    /// Write-only: stored encrypted, never returned. Leave it out to keep the stored one (to
-    /// change the host without typing the password again).
+    /// Write-only: stored encrypted, never returned. Leave it out to keep the stored one; a
+    /// change of host, port, security or user name needs it again (422 `password_required`).
     #[schema(write_only, format = Password, min_length = 1, max_length = 1000)]
     pub password: Option<String>,
 }
@@ -86,8 +94,8 @@ pub struct MailboxTestResponse {
     pub sent_to: String,
     #[schema(example = "<0193a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d@empresa.com.br>")]
     pub message_id: String,
-    /// The SMTP server's final answer.
-    #[schema(example = "250 OK")]
+    /// The SMTP server's final reply code (its text is not repeated).
+    #[schema(example = "250")]
     pub smtp_response: String,
 }
 
@@ -170,8 +178,14 @@ pub struct RenderedTemplate {
 }
 
 pub fn mailbox_response(row: mailboxes::Model) -> MailboxResponse {
+    let security = Security::parse(&row.security).unwrap_or(Security::Starttls);
+    let mut warnings = Vec::new();
+    if security == Security::None && row.username.is_some() {
+        warnings.push(CLEAR_PASSWORD_WARNING.to_owned());
+    }
     MailboxResponse {
-        security: Security::parse(&row.security).unwrap_or(Security::Starttls),
+        security,
+        warnings,
         smtp_port: u16::try_from(row.smtp_port).unwrap_or_default(),
         password_set: row.password_encrypted.is_some(),
         sender_name: row.sender_name,

@@ -2,6 +2,7 @@ use crm_core::page::CursorError;
 use crm_core::{Code, ErrorCode, FieldErrors};
 
 use crate::crypto::CryptoError;
+use crate::session::SendError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {
@@ -18,15 +19,22 @@ pub enum MailError {
     DuplicateName,
     #[error("it changed since you read it")]
     VersionMismatch,
-    /// The SMTP server's answer, or why it could not be reached.
-    #[error("the SMTP server did not take the message: {0}")]
+    /// A message that could not be built (our data, not the server's words).
+    #[error("the message could not be written: {0}")]
     Smtp(String),
+    /// The session failed: a short classified reason, never what the far side said.
+    #[error("the test message was not sent: {0}")]
+    Send(#[from] SendError),
+    #[error("too many mailbox tests; try again in {retry_after} seconds")]
+    TooManyTests { retry_after: u64 },
     #[error(transparent)]
     Validation(#[from] FieldErrors),
     #[error(transparent)]
     Cursor(#[from] CursorError),
     #[error(transparent)]
     Crypto(#[from] CryptoError),
+    #[error("mail.allowed_hosts: {0}")]
+    Allowlist(#[from] crm_outbound::AllowlistError),
     #[error(transparent)]
     Database(#[from] sea_orm::DbErr),
 }
@@ -40,9 +48,13 @@ impl ErrorCode for MailError {
             MailError::DuplicateName => Code::DuplicateName,
             MailError::VersionMismatch => Code::PreconditionFailed,
             MailError::Smtp(_) => Code::SmtpFailed,
+            MailError::Send(SendError::TimedOut) => Code::SmtpTimeout,
+            MailError::Send(SendError::NotAllowed(_)) => Code::AddressNotAllowed,
+            MailError::Send(_) => Code::SmtpFailed,
+            MailError::TooManyTests { .. } => Code::TooManyRequests,
             MailError::Validation(_) => Code::ValidationFailed,
             MailError::Cursor(e) => e.error_code(),
-            MailError::Crypto(_) => Code::Internal,
+            MailError::Crypto(_) | MailError::Allowlist(_) => Code::Internal,
             MailError::Database(e) => crm_entity::db_error::code(e),
         }
     }
@@ -52,6 +64,21 @@ impl ErrorCode for MailError {
             MailError::Validation(errors) => Some(errors),
             _ => None,
         }
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            MailError::TooManyTests { retry_after } => Some(*retry_after),
+            _ => None,
+        }
+    }
+
+    /// A far side that timed out is a 504 the user should read, not a fault of ours to hide.
+    fn is_internal(&self) -> bool {
+        matches!(
+            self,
+            MailError::Crypto(_) | MailError::Allowlist(_) | MailError::Database(_)
+        )
     }
 }
 

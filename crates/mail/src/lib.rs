@@ -12,10 +12,12 @@ pub mod model;
 mod repo;
 pub mod sender;
 pub mod service;
+pub mod session;
 pub mod settings;
 pub mod smtp;
 pub mod template;
 mod templates;
+mod throttle;
 
 pub use error::MailError;
 pub use sender::{Sender, SenderHandle};

@@ -1,13 +1,16 @@
 //! The caller's own mailbox: SMTP settings with a write-only, encrypted password, and a test that
 //! sends a message through it.
 
+use std::time::Instant;
+
 use crm_core::{Actor, FieldError, FieldErrors};
 use crm_entity::mailboxes;
+use crm_outbound::OutboundError;
 use sea_orm::TransactionTrait;
 
 use crate::crypto::Secret;
 use crate::dto::{MailboxResponse, MailboxTestResponse, PutMailboxRequest, mailbox_response};
-use crate::model::{self, address, header_text, host, port};
+use crate::model::{self, Security, address, header_text, host, port};
 use crate::smtp::{self, Account, Envelope};
 use crate::template::html_body;
 use crate::{MailError, MailService, repo};
@@ -31,7 +34,8 @@ impl MailService {
     }
 
     /// Creates or replaces the caller's mailbox; `true` when it was created. A request without
-    /// `password` keeps the stored one.
+    /// `password` keeps the stored one, but only for the same server, port, security and user
+    /// name: the password is not handed to a server it was not typed for.
     pub async fn put_mailbox(
         &self,
         actor: &Actor,
@@ -39,6 +43,7 @@ impl MailService {
         if_match: Option<i32>,
     ) -> Result<(MailboxResponse, bool), MailError> {
         let fields = parse(&request)?;
+        self.check_host(&fields.smtp_host, fields.smtp_port).await?;
         let txn = self.db.begin().await?;
         let current = repo::mailbox(&txn, actor.user_id).await?;
         if let Some(version) = if_match
@@ -50,13 +55,24 @@ impl MailService {
         let password_encrypted = match (&fields.username, &fields.password) {
             (None, _) => None,
             (Some(_), Some(password)) => Some(self.cipher.encrypt(actor.user_id, password)?),
-            (Some(_), None) => Some(stored_password.ok_or_else(|| {
-                FieldErrors::single(
-                    "password",
-                    "required",
-                    "no password is stored yet: send one with the user name",
-                )
-            })?),
+            (Some(_), None) => {
+                let stored = stored_password.ok_or_else(|| {
+                    FieldErrors::single(
+                        "password",
+                        "required",
+                        "no password is stored yet: send one with the user name",
+                    )
+                })?;
+                if let Some(current) = &current
+                    && let Some(what) = changed(current, &fields, request.security)
+                {
+                    let message = format!("the {what} changed: send the password again");
+                    return Err(
+                        FieldErrors::single("password", "password_required", message).into(),
+                    );
+                }
+                Some(stored)
+            }
         };
         let row = mailboxes::Model {
             user_id: actor.user_id,
@@ -94,8 +110,30 @@ impl MailService {
         }
     }
 
+    /// Refuses a host that resolves only to internal addresses (the allowlist aside), naming
+    /// `smtp_host`. A host that does not resolve (now) is accepted: DNS may be down for a
+    /// moment or the name not published yet, and every send checks again before connecting.
+    async fn check_host(&self, host: &str, port: i32) -> Result<(), FieldErrors> {
+        let port = u16::try_from(port).unwrap_or(25);
+        let lookup = self.policy.allowlist.resolve(host, port);
+        match tokio::time::timeout(self.policy.timeout, lookup).await {
+            Ok(Err(OutboundError::Refused(refusal))) => Err(FieldErrors::single(
+                "smtp_host",
+                "address_not_allowed",
+                format!(
+                    "resolves to {refusal}, which the server may not connect to \
+                     (an administrator can allow it with mail.allowed_hosts)"
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// Connects, authenticates and sends a test message to the mailbox's own address.
     pub async fn test_mailbox(&self, actor: &Actor) -> Result<MailboxTestResponse, MailError> {
+        self.tests
+            .take(actor.user_id, Instant::now())
+            .map_err(|retry_after| MailError::TooManyTests { retry_after })?;
         let row = repo::mailbox(&self.db, actor.user_id)
             .await?
             .ok_or(MailError::MailboxNotConfigured)?;
@@ -116,15 +154,27 @@ impl MailService {
             thread_root: None,
         })
         .map_err(MailError::Smtp)?;
-        let answer = account
-            .send(&message, self.timeout)
-            .await
-            .map_err(MailError::Smtp)?;
+        let answer = account.send(&message, &self.policy).await?;
         Ok(MailboxTestResponse {
             sent_to: row.sender_address,
             message_id,
             smtp_response: answer,
         })
+    }
+}
+
+/// What changed that the stored password was given for, if anything.
+fn changed(current: &mailboxes::Model, new: &Fields, security: Security) -> Option<&'static str> {
+    if current.smtp_host != new.smtp_host {
+        Some("host")
+    } else if current.smtp_port != new.smtp_port {
+        Some("port")
+    } else if current.security != security.as_str() {
+        Some("security mode")
+    } else if current.username != new.username {
+        Some("user name")
+    } else {
+        None
     }
 }
 

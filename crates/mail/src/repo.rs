@@ -142,12 +142,19 @@ pub async fn insert_outbox(
 /// Pending messages that are due and not leased to a sender, oldest first. On PostgreSQL the
 /// rows are locked `FOR UPDATE SKIP LOCKED`, so instances claiming at the same time take
 /// different rows; SQLite drops the clause (its single writer serializes claims anyway).
+/// Due messages, oldest first, leaving out the senders in `skip` (mailboxes this instance is
+/// still sending for).
 pub async fn due_messages(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
     limit: u64,
+    skip: &[Uuid],
 ) -> Result<Vec<outbox::Model>, DbErr> {
-    due_query(now, limit).all(db).await
+    let mut query = due_query(now, limit);
+    if !skip.is_empty() {
+        query = query.filter(outbox::Column::SenderId.is_not_in(skip.iter().copied()));
+    }
+    query.all(db).await
 }
 
 fn due_query(now: DateTime<Utc>, limit: u64) -> Select<outbox::Entity> {

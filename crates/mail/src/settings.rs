@@ -1,8 +1,12 @@
 //! Mail settings, read from `[mail]` in the configuration.
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use crm_outbound::{Allowlist, AllowlistError};
 use serde::Deserialize;
+
+use crate::session::SmtpPolicy;
 
 #[derive(Clone, Deserialize)]
 pub struct MailSettings {
@@ -20,10 +24,23 @@ pub struct MailSettings {
     /// How long a claimed message stays reserved for the instance sending it. After a crash
     /// between sending and recording it, the message is sent again once this has passed.
     pub lease_seconds: u64,
-    /// Connecting, each SMTP command and the test endpoint give up after this long.
+    /// One whole SMTP session (resolving, connecting, greeting, every command, the data), in
+    /// the sender and in the test endpoint, gives up after this long.
     pub smtp_timeout_seconds: u64,
     /// Messages claimed per round.
     pub batch_size: u64,
+    /// Hosts and address blocks (comma-separated) that mailboxes may reach although they are
+    /// loopback, private or otherwise internal. A plain string: config-rs would split a list
+    /// only with a separator set for every variable, and the guard parses it anyway.
+    #[serde(default)]
+    pub allowed_hosts: String,
+    /// The name the server gives in EHLO: a setting, so the machine's host name stays private.
+    #[serde(default = "default_ehlo_name")]
+    pub ehlo_name: String,
+}
+
+fn default_ehlo_name() -> String {
+    "localhost".to_owned()
 }
 
 impl MailSettings {
@@ -33,6 +50,20 @@ impl MailSettings {
 
     pub fn smtp_timeout(&self) -> Duration {
         Duration::from_secs(self.smtp_timeout_seconds.max(1))
+    }
+
+    /// How SMTP sessions are opened; fails on a malformed `allowed_hosts`.
+    pub fn smtp_policy(&self) -> Result<SmtpPolicy, AllowlistError> {
+        let ehlo_name = self.ehlo_name.trim();
+        Ok(SmtpPolicy {
+            allowlist: Arc::new(Allowlist::parse(&self.allowed_hosts)?),
+            ehlo_name: if ehlo_name.is_empty() {
+                default_ehlo_name()
+            } else {
+                ehlo_name.to_owned()
+            },
+            timeout: self.smtp_timeout(),
+        })
     }
 
     pub fn lease(&self) -> chrono::Duration {
@@ -67,6 +98,8 @@ impl std::fmt::Debug for MailSettings {
             .field("lease_seconds", &self.lease_seconds)
             .field("smtp_timeout_seconds", &self.smtp_timeout_seconds)
             .field("batch_size", &self.batch_size)
+            .field("allowed_hosts", &self.allowed_hosts)
+            .field("ehlo_name", &self.ehlo_name)
             .finish()
     }
 }
@@ -85,6 +118,8 @@ mod tests {
             lease_seconds: 120,
             smtp_timeout_seconds: 10,
             batch_size: 10,
+            allowed_hosts: String::new(),
+            ehlo_name: "crm.example.com.br".to_owned(),
         }
     }
 
@@ -94,6 +129,18 @@ mod tests {
         let waits: Vec<i64> = (1..=5).map(|a| s.backoff(a).num_milliseconds()).collect();
         assert_eq!(waits, [2000, 4000, 8000, 10_000, 10_000]);
         assert_eq!(s.backoff(200).num_milliseconds(), 10_000);
+    }
+
+    #[test]
+    fn a_malformed_allowlist_stops_the_start() {
+        let mut s = settings();
+        s.allowed_hosts = "10.0.0.0/8, smtp interno".to_owned();
+        assert!(s.smtp_policy().is_err());
+        s.allowed_hosts = "10.0.0.0/8, smtp.interno".to_owned();
+        let policy = s.smtp_policy().unwrap();
+        assert_eq!(policy.ehlo_name, "crm.example.com.br");
+        s.ehlo_name = " ".to_owned();
+        assert_eq!(s.smtp_policy().unwrap().ehlo_name, "localhost");
     }
 
     #[test]

@@ -1,12 +1,9 @@
-//! Talking to a mailbox's SMTP server with lettre: the transport its settings call for, and
-//! messages with a plain text and an HTML part.
-
-use std::time::Duration;
+//! A mailbox's SMTP account and the messages sent through it, with a plain text and an HTML
+//! part. The session itself (guarded, timed) is in `session`.
 
 use crm_entity::mailboxes;
 use lettre::message::{Mailbox, MultiPart};
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{Address, Message};
 use uuid::Uuid;
 
 use crate::crypto::{Cipher, CryptoError, Secret};
@@ -17,10 +14,10 @@ use crate::model::Security;
 pub struct Account {
     pub sender_name: String,
     pub sender_address: String,
-    host: String,
-    port: u16,
-    security: Security,
-    credentials: Option<(String, Secret)>,
+    pub(crate) host: String,
+    pub(crate) port: u16,
+    pub(crate) security: Security,
+    pub(crate) credentials: Option<(String, Secret)>,
 }
 
 impl Account {
@@ -46,52 +43,6 @@ impl Account {
     pub fn from_mailbox(&self) -> Result<Mailbox, String> {
         mailbox(&self.sender_name, &self.sender_address)
     }
-
-    fn transport(&self, timeout: Duration) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
-        type Smtp = AsyncSmtpTransport<Tokio1Executor>;
-        let builder = match self.security {
-            Security::Tls => Smtp::relay(&self.host).map_err(|e| e.to_string())?,
-            Security::Starttls => Smtp::starttls_relay(&self.host).map_err(|e| e.to_string())?,
-            Security::None => Smtp::builder_dangerous(&self.host),
-        };
-        let mut builder = builder.port(self.port).timeout(Some(timeout));
-        if let Some((user, password)) = &self.credentials {
-            builder =
-                builder.credentials(Credentials::new(user.clone(), password.expose().to_owned()));
-        }
-        Ok(builder.build())
-    }
-
-    /// Sends `message`; the server's final answer, or what went wrong (the server's answer when
-    /// it refused, e.g. `permanent error (535): Invalid credentials`).
-    pub async fn send(&self, message: &Message, timeout: Duration) -> Result<String, String> {
-        let transport = self.transport(timeout)?;
-        let result = transport.send(message.clone()).await;
-        transport.shutdown().await;
-        match result {
-            Ok(response) => Ok(format!(
-                "{} {}",
-                response.code(),
-                response.message().collect::<Vec<_>>().join(" ")
-            )),
-            Err(error) => Err(error_text(&error)),
-        }
-    }
-}
-
-/// The error with its causes, on one line.
-fn error_text(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let line = cause.to_string();
-        if !text.contains(&line) {
-            text.push_str(": ");
-            text.push_str(&line);
-        }
-        source = cause.source();
-    }
-    text
 }
 
 pub fn mailbox(name: &str, address: &str) -> Result<Mailbox, String> {

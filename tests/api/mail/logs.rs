@@ -146,6 +146,9 @@ impl Crm {
             .env("CRM__MAIL__SENDER_INTERVAL_MS", "50")
             .env("CRM__MAIL__MAX_ATTEMPTS", "1")
             .env("CRM__MAIL__SMTP_TIMEOUT_SECONDS", "5")
+            // A list, as operators write it: config-rs keeps it one string for the guard to parse.
+            .env("CRM__MAIL__ALLOWED_HOSTS", "10.0.0.0/8, 127.0.0.1")
+            .env("CRM__MAIL__EHLO_NAME", "crm.example.com.br")
             .env("CRM_ADMIN_EMAIL", ADMIN_EMAIL)
             .env("CRM_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .env("NO_COLOR", "1")

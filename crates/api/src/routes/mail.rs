@@ -48,7 +48,7 @@ async fn get_mailbox(state: web::Data<AppState>, caller: Caller) -> Result<HttpR
 
 /// Creates or replaces the caller's mailbox.
 ///
-/// Every field but the password is replaced. The password is write-only and stored encrypted; leave it out to keep the stored one (e.g. to change the host). Without `username` the server is used without authentication and any stored password is dropped. Answers 201 when the mailbox was created, 200 when replaced. `If-Match` guards against overwriting a change made meanwhile (412).
+/// Every field but the password is replaced. The password is write-only and stored encrypted; leave it out to keep the stored one, except when the host, port, security or user name changes (422 `password_required` on `password`: it is not handed to a server it was not typed for). A host that resolves to a loopback, private, link-local or metadata address is refused (422 `address_not_allowed` on `smtp_host`) unless the `mail.allowed_hosts` setting names it; a host that does not resolve yet is accepted and checked at every send. With `security: none` and a user name the response's `warnings` say the password travels unencrypted. Without `username` the server is used without authentication and any stored password is dropped. Answers 201 when the mailbox was created, 200 when replaced. `If-Match` guards against overwriting a change made meanwhile (412).
 #[utoipa::path(
     tag = "mail",
     security(("bearer" = [])),
@@ -105,7 +105,7 @@ async fn delete_mailbox(
 
 /// Sends a test message through the caller's mailbox.
 ///
-/// Connects to the SMTP server, authenticates and sends a message to the mailbox's own address. When the server cannot be reached or refuses (wrong password, relay denied, …) the answer is 422 `smtp_failed` with the server's answer in `detail`. 409 `mailbox_not_configured` without a mailbox.
+/// Connects to the SMTP server, authenticates and sends a message to the mailbox's own address. When the server cannot be reached or refuses (wrong password, relay denied, …) the answer is 422 `smtp_failed` with a short reason in `detail` (e.g. `connection refused`, `TLS handshake failed`, `authentication rejected (535)`; what the server said is not repeated). 422 `address_not_allowed` when the host now resolves to an internal address; 504 `smtp_timeout` when the whole exchange takes longer than the SMTP timeout; 409 `mailbox_not_configured` without a mailbox; 429 after five tests in a minute.
 #[utoipa::path(
     tag = "mail",
     security(("bearer" = [])),
@@ -113,7 +113,9 @@ async fn delete_mailbox(
         (status = 200, description = "The server took the message", body = MailboxTestResponse),
         (status = 401, response = crate::problem::Unauthorized),
         (status = 409, response = crate::problem::Conflict),
-        (status = 422, response = crate::problem::Unprocessable)
+        (status = 422, response = crate::problem::SmtpFailed),
+        (status = 429, response = crate::problem::TooManyRequests),
+        (status = 504, response = crate::problem::SmtpTimeout)
     )
 )]
 #[post("/me/mailbox/test")]
