@@ -12,7 +12,10 @@ use std::path::Path;
 
 /// Which crate owns which tables.
 const OWNERS: &[(&str, &[&str])] = &[
-    ("auth", &["users", "sessions", "refresh_tokens", "login_throttle"]),
+    (
+        "auth",
+        &["users", "sessions", "refresh_tokens", "login_throttle"],
+    ),
     ("flows", &["flows", "flow_users"]),
     ("contacts", &["contacts", "contact_changes"]),
     ("mail", &["mailboxes", "mail_templates", "outbox"]),
@@ -31,7 +34,10 @@ const OWNERS: &[(&str, &[&str])] = &[
             "flow_receivables",
         ],
     ),
-    ("sales", &["sales", "sale_versions", "sale_items", "sale_nfe"]),
+    (
+        "sales",
+        &["sales", "sale_versions", "sale_items", "sale_nfe"],
+    ),
     ("purchases", &["purchases", "purchase_items"]),
 ];
 
@@ -169,5 +175,8 @@ fn the_scan_finds_entity_paths_lists_and_sql() {
                 let x = crm_entity::users::Entity;\n\
                 \"SELECT 1 FROM purchases p JOIN flows f\"";
     let named: Vec<String> = tables_named(text).into_iter().collect();
-    assert_eq!(named, ["attendances", "flows", "purchases", "sales", "users"]);
+    assert_eq!(
+        named,
+        ["attendances", "flows", "purchases", "sales", "users"]
+    );
 }

@@ -29,6 +29,17 @@ impl Status {
         Status::Closed,
     ];
 
+    /// The word the team reads (print, text reports).
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Open => "Aberto",
+            Status::InProgress => "Em andamento",
+            Status::Won => "Ganho",
+            Status::Lost => "Perdido",
+            Status::Closed => "Encerrado",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Open => "open",

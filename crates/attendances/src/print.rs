@@ -2,13 +2,14 @@
 //! assets) in Portuguese, as the team prints it. Every user-typed text is HTML-escaped.
 
 use chrono::{DateTime, Utc};
+use crm_core::html::escape;
 use crm_core::{Actor, Money};
 use crm_entity::contacts;
 use std::fmt::Write;
 use uuid::Uuid;
 
 use crate::AttendanceError;
-use crate::model::{Status, business_offset};
+use crate::model::business_offset;
 use crate::repo::{self, InteractionRow};
 use crate::respond::respond;
 use crate::service::{AttendanceService, load_with_flow};
@@ -27,6 +28,7 @@ impl AttendanceService {
         } else {
             Vec::new()
         };
+        let value_cents = row.value_cents;
         let attendance = respond(&self.db, row).await?;
         let tags: Vec<&str> = attendance.tags.iter().map(|t| t.name.as_str()).collect();
 
@@ -45,8 +47,8 @@ impl AttendanceService {
             escape(&flow.name)
         );
         for (label, value) in [
-            ("Situação", status_label(attendance.status).to_owned()),
-            ("Valor", brl(&attendance.value)),
+            ("Situação", attendance.status.label().to_owned()),
+            ("Valor", Money::from_cents(value_cents).brl()),
             (
                 "Vencimento",
                 attendance
@@ -131,75 +133,9 @@ fn contact_fields(contact: &contacts::Model) -> Vec<(&'static str, String)> {
     .collect()
 }
 
-fn status_label(status: Status) -> &'static str {
-    match status {
-        Status::Open => "Aberto",
-        Status::InProgress => "Em andamento",
-        Status::Won => "Ganho",
-        Status::Lost => "Perdido",
-        Status::Closed => "Encerrado",
-    }
-}
-
-/// `"1234.50"` → `"R$ 1.234,50"`.
-fn brl(value: &str) -> String {
-    let cents = value
-        .split_once('.')
-        .and_then(|(units, cents)| {
-            Some(units.parse::<i64>().ok()? * 100 + cents.parse::<i64>().ok()?)
-        })
-        .unwrap_or(0);
-    let money = Money::from_cents(cents);
-    let units = (money.cents() / 100).to_string();
-    let mut grouped = String::new();
-    for (i, digit) in units.chars().enumerate() {
-        if i > 0 && (units.len() - i).is_multiple_of(3) {
-            grouped.push('.');
-        }
-        grouped.push(digit);
-    }
-    format!("R$ {grouped},{:02}", money.cents() % 100)
-}
-
 /// Brasília time, as the team reads it.
 fn local(at: DateTime<Utc>) -> String {
     at.with_timezone(&business_offset())
         .format("%d/%m/%Y %H:%M")
         .to_string()
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_markup_and_quotes() {
-        assert_eq!(
-            escape("<script>alert('x')</script> & \"y\""),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;"
-        );
-    }
-
-    #[test]
-    fn money_is_printed_the_brazilian_way() {
-        assert_eq!(brl("1234567.05"), "R$ 1.234.567,05");
-        assert_eq!(brl("0.50"), "R$ 0,50");
-        assert_eq!(brl("999.00"), "R$ 999,00");
-    }
 }

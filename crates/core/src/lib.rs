@@ -4,6 +4,7 @@
 
 pub mod actor;
 pub mod error;
+pub mod html;
 pub mod id;
 pub mod money;
 pub mod page;

@@ -20,6 +20,20 @@ impl Money {
         self.0
     }
 
+    /// As a Brazilian reads it: `R$ 1.234,50`.
+    pub fn brl(self) -> String {
+        let units = (self.0 / 100).unsigned_abs().to_string();
+        let mut grouped = String::with_capacity(units.len() + units.len() / 3);
+        for (i, digit) in units.chars().enumerate() {
+            if i > 0 && (units.len() - i).is_multiple_of(3) {
+                grouped.push('.');
+            }
+            grouped.push(digit);
+        }
+        let sign = if self.0 < 0 { "-" } else { "" };
+        format!("R$ {sign}{grouped},{:02}", (self.0 % 100).unsigned_abs())
+    }
+
     /// Parses a decimal string with at most two decimals (`"1234.5"`, `"1234.50"`, `"0"`).
     /// Negative amounts and more than two decimals are refused rather than rounded.
     pub fn parse(field: &str, input: &str) -> Result<Money, FieldError> {
@@ -73,6 +87,14 @@ impl Money {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn money_is_written_the_brazilian_way() {
+        assert_eq!(Money::from_cents(123_456_705).brl(), "R$ 1.234.567,05");
+        assert_eq!(Money::from_cents(50).brl(), "R$ 0,50");
+        assert_eq!(Money::from_cents(99_900).brl(), "R$ 999,00");
+        assert_eq!(Money::from_cents(-1_050).brl(), "R$ -10,50");
+    }
+
     use super::*;
 
     #[test]

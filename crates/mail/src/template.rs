@@ -2,6 +2,7 @@
 //! filled when it is rendered for an attendance; and the plain text → HTML conversion of
 //! outgoing messages.
 
+use crm_core::html::escape;
 use crm_core::{FieldError, FieldErrors};
 
 /// Every placeholder a template may use.
@@ -138,7 +139,7 @@ pub fn html_body(text: &str) -> String {
         .map(|p| p.trim_matches('\n'))
         .filter(|p| !p.trim().is_empty())
         .map(|p| {
-            let lines: Vec<String> = p.split('\n').map(escape_html).collect();
+            let lines: Vec<String> = p.split('\n').map(escape).collect();
             format!("<p>{}</p>", lines.join("<br>\n"))
         })
         .collect();
@@ -147,21 +148,6 @@ pub fn html_body(text: &str) -> String {
          <body style=\"font-family: Arial, Helvetica, sans-serif; font-size: 14px;\">\n{}\n</body></html>\n",
         paragraphs.join("\n")
     )
-}
-
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

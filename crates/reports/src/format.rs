@@ -113,11 +113,7 @@ pub fn text_block(row: &ContactDataRow) -> String {
     let c = &row.contact;
     let mut lines = vec![
         format!("Atendimento #{} — {}", a.reference, a.title),
-        format!(
-            "Situação: {} | Valor: R$ {}",
-            status_label(&a.status),
-            a.value
-        ),
+        format!("Situação: {} | Valor: R$ {}", a.status.label(), a.value),
         format!(
             "Criado em: {} | Atualizado em: {}",
             local(a.created_at),
@@ -167,17 +163,6 @@ fn local(at: DateTime<Utc>) -> String {
 
 fn status_name(status: &crm_attendances::model::Status) -> String {
     status.as_str().to_owned()
-}
-
-fn status_label(status: &crm_attendances::model::Status) -> &'static str {
-    use crm_attendances::model::Status;
-    match status {
-        Status::Open => "Aberto",
-        Status::InProgress => "Em andamento",
-        Status::Won => "Ganho",
-        Status::Lost => "Perdido",
-        Status::Closed => "Encerrado",
-    }
 }
 
 #[cfg(test)]

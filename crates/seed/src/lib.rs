@@ -20,8 +20,8 @@ use sea_orm::sqlx::{self, PgConnection};
 use sea_orm::{DatabaseBackend, DatabaseConnection};
 use uuid::Uuid;
 
-use crm_auth::AuthSettings;
 use copy::{Rows, Sink};
+use crm_auth::AuthSettings;
 use generate::{AttendanceRows, Contacts, FlowInfo, MICROS_PER_DAY, World};
 use orders::{Codes, OrderRows};
 use words::{FIRST_NAMES, Rng, SURNAMES};
