@@ -24,4 +24,5 @@ mod reports;
 mod sales;
 mod summary_counts;
 mod tags;
+mod text_fields;
 mod users;

@@ -82,7 +82,7 @@ impl NewPassword {
 
 /// A person's display name: required, at most 120 characters.
 pub fn parse_name(field: &str, input: &str) -> Result<String, FieldError> {
-    let name = text::clean(input);
+    let name = text::single_line(field, input)?;
     if name.is_empty() {
         return Err(FieldError::new(field, "required", "must not be empty"));
     }
