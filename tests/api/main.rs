@@ -19,6 +19,7 @@ mod interactions;
 mod mail;
 mod mail_helpers;
 mod nfe;
+mod passwords;
 mod purchases;
 mod reports;
 mod sales;

@@ -139,6 +139,9 @@ impl AuthService {
             user.active = active;
         }
         if let Some(password) = &password {
+            password
+                .check_not_email("password", &user.email_key)
+                .map_err(|e| FieldErrors(vec![e]))?;
             user.password_hash = self.inner.passwords.hash(password.expose()).await?;
         }
         let was_active_admin = current.active && current.role == "admin";
