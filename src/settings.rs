@@ -28,6 +28,10 @@ pub struct ServerSettings {
     pub port: u16,
     /// 0 = one worker per core.
     pub workers: usize,
+    /// Comma-separated addresses or CIDR blocks of the proxies whose `Forwarded` /
+    /// `X-Forwarded-For` name the client; empty: the TCP peer is the client.
+    #[serde(default)]
+    pub trusted_proxies: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

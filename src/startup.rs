@@ -5,6 +5,7 @@ use std::sync::Arc;
 use actix_web::dev::Server;
 use actix_web::{HttpServer, web};
 use crm_api::AppState;
+use crm_api::client_ip::TrustedProxies;
 use crm_api::fallback::RouteTable;
 use crm_auth::AuthService;
 use crm_mail::{MailService, Sender, SenderHandle};
@@ -27,6 +28,8 @@ pub enum StartupError {
     Io(#[from] std::io::Error),
     #[error("mail: {0}")]
     Mail(#[from] crm_mail::MailError),
+    #[error("server.trusted_proxies: {0}")]
+    TrustedProxies(String),
 }
 
 /// Connections for the command line (`migrate`, `create-user`, `seed-bench`): up to
@@ -130,7 +133,9 @@ impl Application {
             workers,
             &db,
         )?);
-        let state = Arc::new(AppState::new(db, auth, mail));
+        let proxies = TrustedProxies::parse(&settings.server.trusted_proxies)
+            .map_err(StartupError::TrustedProxies)?;
+        let state = Arc::new(AppState::new(db, auth, mail).with_trusted_proxies(proxies));
         let document = Arc::new(crm_api::openapi_document());
         let routes = Arc::new(RouteTable::from_openapi(&document));
 

@@ -16,6 +16,8 @@ mod contacts;
 mod errors;
 mod flows;
 mod interactions;
+mod lockout;
+mod login_flood;
 mod mail;
 mod mail_helpers;
 mod nfe;

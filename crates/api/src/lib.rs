@@ -3,6 +3,7 @@
 //! access checks live in the domain crates.
 
 pub mod app;
+pub mod client_ip;
 mod etag;
 pub mod extract;
 pub mod fallback;

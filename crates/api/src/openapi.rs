@@ -37,6 +37,7 @@ authorized for answers 404 on every route inside it.",
             problem::UnsupportedMediaType,
             problem::Unprocessable,
             problem::TooManyRequests,
+            problem::ServiceBusy,
         )
     ),
     tags(

@@ -169,6 +169,7 @@ problem_responses! {
     UnsupportedMediaType => "Body is not `application/json` (`unsupported_media_type`)",
     Unprocessable => "Invalid fields, each named in `errors` (`validation_failed`)",
     TooManyRequests => "Too many failed attempts; see `Retry-After` (`too_many_requests`)",
+    ServiceBusy => "Too many password checks at once; retry after `Retry-After` seconds (`busy`)",
 }
 
 /// The errors of any authenticated route about one resource: 401 and 404.

@@ -1,6 +1,7 @@
 //! Users, passwords (argon2id), access tokens (JWT HS256) and rotating refresh tokens.
 //! Sits on `core` and `entity`; every other domain receives the [`crm_core::Actor`] it builds.
 
+mod argon;
 mod common_passwords;
 pub mod dto;
 pub mod error;

@@ -59,6 +59,7 @@ codes! {
     TooManyRequests => (429, "too_many_requests", "Too many attempts"),
     Internal => (500, "internal", "Internal server error"),
     Unavailable => (503, "unavailable", "A dependency is unavailable"),
+    Busy => (503, "busy", "Too many password checks at once; retry after Retry-After"),
 }
 
 /// One invalid input field: which one, why (a stable code) and a readable message.
