@@ -135,3 +135,22 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
 fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     std::fs::write(path, contents)
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    #[test]
+    fn key_files_are_written_readable_by_their_owner_only() {
+        let path = std::env::temp_dir().join(format!("crm-key-test-{}", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+
+        write_private(&path, "secret").unwrap();
+
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    }
+}
