@@ -28,6 +28,10 @@ pub struct ServerSettings {
     pub port: u16,
     /// 0 = one worker per core.
     pub workers: usize,
+    /// Comma-separated addresses or CIDR blocks of the proxies whose `Forwarded` /
+    /// `X-Forwarded-For` name the client; empty: the TCP peer is the client.
+    #[serde(default)]
+    pub trusted_proxies: String,
     /// Time a request has to deliver its whole body before it is answered 408.
     pub body_timeout_seconds: u64,
 }
@@ -147,4 +151,23 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     std::fs::write(path, contents)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    #[test]
+    fn key_files_are_written_readable_by_their_owner_only() {
+        let path = std::env::temp_dir().join(format!("crm-key-test-{}", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+
+        write_private(&path, "secret").unwrap();
+
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    }
 }

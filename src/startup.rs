@@ -6,6 +6,7 @@ use actix_web::dev::Server;
 use actix_web::{HttpServer, web};
 use crm_api::AppState;
 use crm_api::body_deadline::BodyTimeout;
+use crm_api::client_ip::TrustedProxies;
 use crm_api::fallback::RouteTable;
 use crm_auth::AuthService;
 use crm_mail::{MailService, Sender, SenderHandle};
@@ -28,6 +29,8 @@ pub enum StartupError {
     Io(#[from] std::io::Error),
     #[error("mail: {0}")]
     Mail(#[from] crm_mail::MailError),
+    #[error("server.trusted_proxies: {0}")]
+    TrustedProxies(String),
 }
 
 /// Connections for the command line (`migrate`, `create-user`, `seed-bench`): up to
@@ -40,6 +43,7 @@ async fn connect_pool(
     url: &str,
     max_connections: u32,
 ) -> Result<DatabaseConnection, sea_orm::DbErr> {
+    create_private_sqlite_file(url).map_err(|e| sea_orm::DbErr::Custom(e.to_string()))?;
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .sqlx_logging(false)
@@ -52,6 +56,33 @@ async fn connect_pool(
         options.max_connections(max_connections);
     }
     Database::connect(options).await
+}
+
+/// Creates a missing SQLite database file readable by its owner only, before sqlx would create
+/// it (`mode=rwc`) with the umask's permissions, often world-readable: it holds password hashes,
+/// refresh-token hashes and every client's data. SQLite gives its `-wal` and `-shm` files the
+/// database file's permissions. An existing file is left as the operator set it.
+fn create_private_sqlite_file(url: &str) -> std::io::Result<()> {
+    let Some(path) = sqlite_path(url) else {
+        return Ok(());
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// The file of a `sqlite:` URL; `None` for an in-memory database or another backend.
+fn sqlite_path(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("sqlite:")?;
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let path = path.strip_prefix("//").unwrap_or(path);
+    let memory = path.is_empty() || path == ":memory:" || query.contains("mode=memory");
+    (!memory).then_some(path)
 }
 
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
@@ -104,7 +135,9 @@ impl Application {
             settings.database.acquire_timeout(),
             &db,
         )?);
-        let state = Arc::new(AppState::new(db, auth, mail));
+        let proxies = TrustedProxies::parse(&settings.server.trusted_proxies)
+            .map_err(StartupError::TrustedProxies)?;
+        let state = Arc::new(AppState::new(db, auth, mail).with_trusted_proxies(proxies));
         let document = Arc::new(crm_api::openapi_document());
         let routes = Arc::new(RouteTable::from_openapi(&document));
 
@@ -141,5 +174,23 @@ impl Application {
         let result = self.server.await;
         self.sender.stop().await;
         result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_name_their_file_and_memory_ones_none() {
+        assert_eq!(sqlite_path("sqlite://crm.db?mode=rwc"), Some("crm.db"));
+        assert_eq!(
+            sqlite_path("sqlite:///tmp/x.db?mode=rwc"),
+            Some("/tmp/x.db")
+        );
+        assert_eq!(sqlite_path("sqlite:crm.db"), Some("crm.db"));
+        assert_eq!(sqlite_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_path("sqlite://x.db?mode=memory"), None);
+        assert_eq!(sqlite_path("postgres://u@h/db"), None);
     }
 }

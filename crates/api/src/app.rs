@@ -23,6 +23,7 @@ use utoipa_actix_web::scope::scope;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::body_deadline::BodyTimeout;
+use crate::client_ip::TrustedProxies;
 use crate::fallback::{self, RouteTable};
 use crate::problem::ApiError;
 use crate::routes;
@@ -39,6 +40,8 @@ pub struct AppState {
     pub purchases: PurchaseService,
     pub reports: ReportService,
     pub mail: MailService,
+    /// Whose forwarding headers name the client (`server.trusted_proxies`).
+    pub trusted_proxies: Arc<TrustedProxies>,
 }
 
 impl AppState {
@@ -51,12 +54,21 @@ impl AppState {
     /// sessions, flows' tags): each server worker serves from its own pool (`src/startup.rs`).
     #[must_use]
     pub fn on(&self, db: DatabaseConnection) -> Self {
-        Self::with(
+        let mut state = Self::with(
             db.clone(),
             self.auth.on(db.clone()),
             self.mail.on(db.clone()),
             self.attendances.on(db),
-        )
+        );
+        state.trusted_proxies = Arc::clone(&self.trusted_proxies);
+        state
+    }
+
+    /// Believes the forwarding headers of these proxies (none by default).
+    #[must_use]
+    pub fn with_trusted_proxies(mut self, proxies: TrustedProxies) -> Self {
+        self.trusted_proxies = Arc::new(proxies);
+        self
     }
 
     fn with(
@@ -76,6 +88,7 @@ impl AppState {
             auth,
             mail,
             db,
+            trusted_proxies: Arc::default(),
         }
     }
 }

@@ -49,8 +49,8 @@ fn bearer_token(req: &HttpRequest) -> Option<String> {
         .filter(|t| !t.is_empty())
 }
 
-/// The client's address as seen by this server (the peer, not a forwarded header a client could
-/// forge). Used to throttle failed logins.
+/// The client's address: the peer, or what a trusted proxy says it forwarded
+/// ([`crate::client_ip`]). Used to throttle failed password checks.
 pub struct ClientIp(pub Option<IpAddr>);
 
 impl FromRequest for ClientIp {
@@ -58,7 +58,12 @@ impl FromRequest for ClientIp {
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(Ok(ClientIp(req.peer_addr().map(|a| a.ip()))))
+        let peer = req.peer_addr().map(|a| a.ip());
+        let client = match req.app_data::<web::Data<AppState>>() {
+            Some(state) => state.trusted_proxies.client(peer, req.headers()),
+            None => peer,
+        };
+        std::future::ready(Ok(ClientIp(client)))
     }
 }
 

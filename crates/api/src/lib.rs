@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod body_deadline;
+pub mod client_ip;
 mod etag;
 pub mod extract;
 pub mod fallback;

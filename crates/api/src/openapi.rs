@@ -41,6 +41,7 @@ authorized for answers 404 on every route inside it.",
             problem::ServiceUnavailable,
             problem::SmtpFailed,
             problem::SmtpTimeout,
+            problem::ServiceBusy,
         )
     ),
     tags(

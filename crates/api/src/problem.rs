@@ -184,6 +184,7 @@ problem_responses! {
     ServiceUnavailable => "The database cannot be reached; retry after `Retry-After` seconds (`database_unavailable`)",
     SmtpFailed => "The SMTP server could not be reached or refused, with a short reason (`smtp_failed`), or the host is internal (`address_not_allowed`)",
     SmtpTimeout => "The SMTP exchange took longer than the SMTP timeout (`smtp_timeout`)",
+    ServiceBusy => "Too many password checks at once; retry after `Retry-After` seconds (`busy`)",
 }
 
 /// The errors of any authenticated route about one resource: 401 and 404.

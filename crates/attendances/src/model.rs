@@ -109,7 +109,7 @@ impl View {
 
 /// A title: required, at most 200 characters.
 pub fn parse_title(field: &str, input: &str) -> Result<String, FieldError> {
-    let title = text::clean(input);
+    let title = text::single_line(field, input)?;
     if title.is_empty() {
         return Err(FieldError::new(field, "required", "must not be empty"));
     }

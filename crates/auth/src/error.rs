@@ -27,6 +27,9 @@ pub enum AuthError {
     Validation(#[from] FieldErrors),
     #[error(transparent)]
     Cursor(#[from] CursorError),
+    /// Every hashing turn stayed taken for the whole queue wait (a login flood).
+    #[error("too many password checks at once; try again in {retry_after} seconds")]
+    Busy { retry_after: u64 },
     #[error("password hashing failed: {0}")]
     Hashing(String),
     #[error(transparent)]
@@ -47,6 +50,7 @@ impl ErrorCode for AuthError {
             AuthError::VersionMismatch => Code::PreconditionFailed,
             AuthError::Validation(_) => Code::ValidationFailed,
             AuthError::Cursor(e) => e.error_code(),
+            AuthError::Busy { .. } => Code::Busy,
             AuthError::Hashing(_) => Code::Internal,
             AuthError::Database(e) => crm_entity::db_error::code(e),
         }
@@ -61,9 +65,16 @@ impl ErrorCode for AuthError {
 
     fn retry_after(&self) -> Option<u64> {
         match self {
-            AuthError::TooManyAttempts { retry_after } => Some(*retry_after),
+            AuthError::TooManyAttempts { retry_after } | AuthError::Busy { retry_after } => {
+                Some(*retry_after)
+            }
             _ => None,
         }
+    }
+
+    /// A busy server is a 503 whose text is safe to show (and not worth an error log line).
+    fn is_internal(&self) -> bool {
+        matches!(self, AuthError::Hashing(_) | AuthError::Database(_))
     }
 }
 

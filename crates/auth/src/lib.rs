@@ -1,6 +1,8 @@
 //! Users, passwords (argon2id), access tokens (JWT HS256) and rotating refresh tokens.
 //! Sits on `core` and `entity`; every other domain receives the [`crm_core::Actor`] it builds.
 
+mod argon;
+mod common_passwords;
 pub mod dto;
 pub mod error;
 pub mod model;

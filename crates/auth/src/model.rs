@@ -72,7 +72,35 @@ impl NewPassword {
                 format!("must have at most {} characters", Self::MAX),
             ));
         }
+        if input.trim().is_empty() {
+            return Err(FieldError::new(field, "blank", "must not be only spaces"));
+        }
+        if crate::common_passwords::is_common(input) {
+            return Err(FieldError::new(
+                field,
+                "too_common",
+                "is one of the most common passwords; choose another",
+            ));
+        }
         Ok(NewPassword(input.to_owned()))
+    }
+
+    /// Refuses the account's own e-mail, or its part before the `@`, as its password: both are
+    /// the first guesses of anyone who knows the address (case and outer spaces ignored).
+    pub fn check_not_email(&self, field: &str, email_key: &str) -> Result<(), FieldError> {
+        let password = self.0.trim().to_lowercase();
+        let email = email_key.trim().to_lowercase();
+        let local = email
+            .split_once('@')
+            .map_or(email.as_str(), |(local, _)| local);
+        if password == email || password == local {
+            return Err(FieldError::new(
+                field,
+                "same_as_email",
+                "must not be the e-mail address or its part before the @",
+            ));
+        }
+        Ok(())
     }
 
     pub fn expose(&self) -> &str {
@@ -82,7 +110,7 @@ impl NewPassword {
 
 /// A person's display name: required, at most 120 characters.
 pub fn parse_name(field: &str, input: &str) -> Result<String, FieldError> {
-    let name = text::clean(input);
+    let name = text::single_line(field, input)?;
     if name.is_empty() {
         return Err(FieldError::new(field, "required", "must not be empty"));
     }
@@ -110,8 +138,11 @@ impl NewUser {
         let name = errors.check(parse_name("name", name));
         let email = errors.check(LoginEmail::parse("email", email));
         let password = errors.check(NewPassword::parse("password", password));
+        if let (Some(email), Some(password)) = (&email, &password) {
+            errors.check(password.check_not_email("password", &email.key));
+        }
         match (name, email, password) {
-            (Some(name), Some(email), Some(password)) => Ok(NewUser {
+            (Some(name), Some(email), Some(password)) if errors.is_empty() => Ok(NewUser {
                 name,
                 email,
                 password,
@@ -155,5 +186,55 @@ mod tests {
         );
         let password = NewPassword::parse("password", "correct horse battery").unwrap();
         assert!(!format!("{password:?}").contains("horse"));
+    }
+
+    #[test]
+    fn whitespace_only_passwords_are_rejected_as_blank() {
+        for blank in [
+            "            ",
+            "\t\t\t\t\n\n\n\n    ",
+            "\u{3000}".repeat(12).as_str(),
+        ] {
+            let error = NewPassword::parse("password", blank).unwrap_err();
+            assert_eq!(error.code, "blank", "{blank:?}");
+        }
+    }
+
+    #[test]
+    fn common_passwords_are_rejected_whatever_their_case() {
+        for common in ["qwerty123456", "QWERTY123456", " 1q2w3e4r5t6y  "] {
+            let error = NewPassword::parse("password", common).unwrap_err();
+            assert_eq!(error.code, "too_common", "{common}");
+        }
+    }
+
+    #[test]
+    fn the_email_or_its_local_part_is_not_a_password() {
+        let cases = [
+            ("Maria.Silva@Example.com", "maria.silva@example.com"),
+            ("maria.silva.souza", "maria.silva.souza@example.com"),
+        ];
+        for (password, email) in cases {
+            let password = NewPassword::parse("password", password).unwrap();
+            let error = password.check_not_email("password", email).unwrap_err();
+            assert_eq!(error.code, "same_as_email");
+        }
+        let fine = NewPassword::parse("password", "maria gosta de cafe").unwrap();
+        assert!(
+            fine.check_not_email("password", "maria@example.com")
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_new_user_whose_password_is_their_email_names_the_password() {
+        let errors = NewUser::parse(
+            "Maria",
+            "maria.silva@example.com",
+            "MARIA.SILVA@example.com",
+        )
+        .err();
+        let codes: Vec<_> = errors.unwrap().0.into_iter().map(|e| e.code).collect();
+        assert_eq!(codes, ["same_as_email"]);
     }
 }

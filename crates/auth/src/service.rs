@@ -66,15 +66,12 @@ impl AuthService {
     ) -> Result<TokenPair, AuthError> {
         let now = crm_core::time::now();
         let email_key = crm_core::text::clean(email).to_lowercase();
-        let mut keys = vec![format!("email:{email_key}")];
-        if let Some(ip) = client {
-            keys.push(format!("ip:{ip}"));
-        }
+        let keys = throttle::Keys::new(&email_key, client);
         throttle::ensure_allowed(&self.db, &keys, now).await?;
 
         let user = repo::user_by_email_key(&self.db, &email_key).await?;
         let hash = user.as_ref().map(|u| u.password_hash.as_str());
-        let password_ok = self.inner.passwords.verify(password, hash).await;
+        let password_ok = self.inner.passwords.verify(password, hash).await?;
         let user = match user {
             Some(user) if password_ok && user.active => user,
             _ => {
@@ -83,7 +80,7 @@ impl AuthService {
                 return Err(AuthError::InvalidCredentials);
             }
         };
-        throttle::clear(&self.db, &keys[0]).await?;
+        throttle::clear(&self.db, &keys).await?;
 
         let txn = self.db.begin().await?;
         let expires_at = now + self.inner.settings.refresh_ttl();

@@ -15,9 +15,20 @@ pub struct AuthSettings {
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
     pub argon2_parallelism: u32,
-    /// Failed logins per e-mail or per client address before answering 429.
+    /// Failed logins (or wrong current passwords) of one account from one client address
+    /// before that pair is slowed down; an address alone gets ten times as many.
     pub login_max_failures: u32,
+    /// Failures are forgotten after this long without one; also the longest a pair is blocked.
     pub login_window_seconds: u64,
+    /// First block of a pair past `login_max_failures`; each further failure doubles it.
+    #[serde(default = "default_login_delay_seconds")]
+    pub login_delay_seconds: u64,
+    /// argon2 hashes computed at once (each holds `argon2_memory_kib`); 0 = one per core.
+    #[serde(default)]
+    pub max_concurrent_hashes: usize,
+    /// How long a login waits for a hashing turn before a 503 with `Retry-After`.
+    #[serde(default = "default_hash_queue_ms")]
+    pub hash_queue_ms: u64,
     /// How long a session found live is trusted without looking again (0: look on every request).
     /// Revocations through one instance apply there at once, on the others within this time.
     #[serde(default = "default_session_check_seconds")]
@@ -26,6 +37,14 @@ pub struct AuthSettings {
 
 fn default_session_check_seconds() -> u64 {
     5
+}
+
+fn default_login_delay_seconds() -> u64 {
+    30
+}
+
+fn default_hash_queue_ms() -> u64 {
+    2000
 }
 
 impl AuthSettings {
@@ -45,5 +64,42 @@ impl AuthSettings {
 
     pub fn login_window(&self) -> chrono::Duration {
         chrono::Duration::seconds(i64::try_from(self.login_window_seconds).unwrap_or(900))
+    }
+
+    pub fn login_delay(&self) -> chrono::Duration {
+        chrono::Duration::seconds(i64::try_from(self.login_delay_seconds.max(1)).unwrap_or(30))
+    }
+
+    /// At least one: with no turn at all no one could ever log in.
+    pub fn max_concurrent_hashes(&self) -> usize {
+        match self.max_concurrent_hashes {
+            0 => std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+            n => n,
+        }
+    }
+
+    pub fn hash_queue_wait(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.hash_queue_ms)
+    }
+
+    /// Cheap hashing and the default limits, for unit tests.
+    #[cfg(test)]
+    pub(crate) fn for_tests() -> AuthSettings {
+        AuthSettings {
+            jwt_secret: "unit test signing key, long enough.....".to_owned(),
+            issuer: "iss".to_owned(),
+            audience: "aud".to_owned(),
+            access_ttl_seconds: 900,
+            refresh_ttl_seconds: 3600,
+            argon2_memory_kib: 64,
+            argon2_iterations: 1,
+            argon2_parallelism: 1,
+            login_max_failures: 5,
+            login_window_seconds: 900,
+            login_delay_seconds: default_login_delay_seconds(),
+            max_concurrent_hashes: 0,
+            hash_queue_ms: default_hash_queue_ms(),
+            session_check_seconds: 5,
+        }
     }
 }

@@ -1,5 +1,15 @@
-//! Failed-login throttling, per e-mail and per client address, kept in the database so every
-//! instance counts the same failures.
+//! Failed password checks (logins, and `PATCH /me` with a wrong `current_password`), kept in the
+//! database so every instance counts the same failures.
+//!
+//! Counted per (account, client address) pair: counting per e-mail let anyone lock the admin out
+//! from everywhere, and counting per address locked every account behind that address (issue 12,
+//! point 6). Past `login_max_failures` a pair is blocked for `login_delay_seconds`, doubling with
+//! each further failure up to the window, so a guesser is slowed to a crawl while the owner, from
+//! another address, logs in as usual. An address alone gets ten times the pair's allowance: enough
+//! for an office behind one NAT mistyping passwords, few enough that spraying one password over
+//! many accounts (which the per-pair count never sees twice) is stopped after a few dozen tries.
+
+use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
 use crm_entity::login_throttle;
@@ -7,20 +17,43 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveM
 
 use crate::{AuthError, AuthSettings};
 
-/// `Err(TooManyAttempts)` if any key is blocked now.
+/// How many times the pair's allowance an address gets across all accounts.
+const ADDRESS_FACTOR: u32 = 10;
+
+/// The counters a failed check of one account's password from one client adds to.
+pub struct Keys {
+    pair: String,
+    address: String,
+}
+
+impl Keys {
+    /// `account` is the e-mail key (lower case), so a login and `PATCH /me` count together.
+    pub fn new(account: &str, client: Option<IpAddr>) -> Keys {
+        let address =
+            client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_canonical().to_string());
+        Keys {
+            pair: format!("pair:{address}|{account}"),
+            address: format!("ip:{address}"),
+        }
+    }
+}
+
+/// `Err(TooManyAttempts)` while the pair or the address is blocked.
 pub async fn ensure_allowed(
     db: &impl ConnectionTrait,
-    keys: &[String],
+    keys: &Keys,
     now: DateTime<Utc>,
 ) -> Result<(), AuthError> {
-    for key in keys {
+    for key in [&keys.pair, &keys.address] {
         if let Some(row) = login_throttle::Entity::find_by_id(key.clone())
             .one(db)
             .await?
             && let Some(until) = row.blocked_until
             && until > now
         {
-            let seconds = (until - now).num_seconds().max(1);
+            // Rounded up: a client waiting the seconds it is told finds the block over.
+            let millis = (until - now).num_milliseconds();
+            let seconds = (millis + 999) / 1000;
             return Err(AuthError::TooManyAttempts {
                 retry_after: u64::try_from(seconds).unwrap_or(1),
             });
@@ -29,55 +62,111 @@ pub async fn ensure_allowed(
     Ok(())
 }
 
-/// Counts one failure for each key; the `login_max_failures`-th failure in a window blocks the
-/// key until the window has passed.
+/// Counts one failure for the pair and for the address.
 pub async fn record_failure(
     db: &impl ConnectionTrait,
-    keys: &[String],
+    keys: &Keys,
+    settings: &AuthSettings,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let max = settings.login_max_failures.max(1);
+    count(db, &keys.pair, max, settings, now).await?;
+    count(
+        db,
+        &keys.address,
+        max.saturating_mul(ADDRESS_FACTOR),
+        settings,
+        now,
+    )
+    .await
+}
+
+/// A successful check forgets the pair's failures (the address keeps its count, so a sprayer
+/// cannot reset it by logging into an account of its own).
+pub async fn clear(db: &impl ConnectionTrait, keys: &Keys) -> Result<(), DbErr> {
+    login_throttle::Entity::delete_by_id(keys.pair.clone())
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+async fn count(
+    db: &impl ConnectionTrait,
+    key: &str,
+    max: u32,
     settings: &AuthSettings,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let window = settings.login_window();
-    let max = i32::try_from(settings.login_max_failures).unwrap_or(i32::MAX);
-    for key in keys {
-        match login_throttle::Entity::find_by_id(key.clone())
-            .one(db)
-            .await?
-        {
-            Some(row) => {
-                let expired = row.window_started_at + window <= now;
-                let failures = if expired { 1 } else { row.failures + 1 };
-                let mut active = row.into_active_model();
-                if expired {
-                    active.window_started_at = Set(now);
-                    active.blocked_until = Set(None);
-                }
-                active.failures = Set(failures);
-                if failures >= max {
-                    active.blocked_until = Set(Some(now + window));
-                }
-                active.update(db).await?;
+    let row = login_throttle::Entity::find_by_id(key.to_owned())
+        .one(db)
+        .await?;
+    // `window_started_at` holds the last failure: the count is forgotten after a quiet window,
+    // so a patient guesser never gets back to the free tries while still guessing.
+    let failures = match &row {
+        Some(row) if row.window_started_at + window > now => row.failures.saturating_add(1),
+        _ => 1,
+    };
+    let blocked_until = block(failures, max, settings).map(|delay| now + delay);
+    match row {
+        Some(row) => {
+            let mut active = row.into_active_model();
+            active.failures = Set(failures);
+            active.window_started_at = Set(now);
+            active.blocked_until = Set(blocked_until);
+            active.update(db).await?;
+        }
+        None => {
+            login_throttle::ActiveModel {
+                key: Set(key.to_owned()),
+                failures: Set(failures),
+                window_started_at: Set(now),
+                blocked_until: Set(blocked_until),
             }
-            None => {
-                login_throttle::ActiveModel {
-                    key: Set(key.clone()),
-                    failures: Set(1),
-                    window_started_at: Set(now),
-                    blocked_until: Set((max <= 1).then_some(now + window)),
-                }
-                .insert(db)
-                .await?;
-            }
+            .insert(db)
+            .await?;
         }
     }
     Ok(())
 }
 
-/// A successful login forgets the e-mail's failures (the address keeps its count, so one client
-/// cannot reset it by logging into an account of its own).
-pub async fn clear(db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
-    login_throttle::Entity::delete_by_id(key.to_owned())
-        .exec(db)
-        .await
-        .map(|_| ())
+/// How long the `failures`-th failure blocks: nothing before `max`, then the base delay doubling
+/// with each failure, never more than the window.
+fn block(failures: i32, max: u32, settings: &AuthSettings) -> Option<chrono::Duration> {
+    let past = u32::try_from(failures).ok()?.checked_sub(max)?;
+    let window = settings.login_window();
+    let delay = settings
+        .login_delay()
+        .checked_mul(1_i32.checked_shl(past.min(30)).unwrap_or(i32::MAX))
+        .unwrap_or(window);
+    Some(delay.min(window))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_block_starts_at_the_limit_and_doubles_up_to_the_window() {
+        let settings = AuthSettings::for_tests();
+        let seconds = |failures| block(failures, 5, &settings).map(|d| d.num_seconds());
+
+        assert_eq!(seconds(4), None);
+        assert_eq!(seconds(5), Some(30));
+        assert_eq!(seconds(6), Some(60));
+        assert_eq!(seconds(8), Some(240));
+        assert_eq!(seconds(10), Some(900));
+        assert_eq!(seconds(i32::MAX), Some(900));
+    }
+
+    #[test]
+    fn one_account_from_two_addresses_counts_in_two_pairs() {
+        let a = Keys::new("admin@example.com", "192.0.2.1".parse().ok());
+        let b = Keys::new("admin@example.com", "192.0.2.2".parse().ok());
+        let mapped = Keys::new("admin@example.com", "::ffff:192.0.2.1".parse().ok());
+
+        assert_ne!(a.pair, b.pair);
+        assert_eq!(a.pair, mapped.pair);
+        assert_eq!(a.address, "ip:192.0.2.1");
+    }
 }

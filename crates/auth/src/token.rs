@@ -1,6 +1,8 @@
 //! Access tokens: JWT signed with HS256 only (the algorithm is pinned, so `alg: none` or an
-//! RS/HS confusion is rejected), with `iss`, `aud`, `exp` required. Refresh tokens: 256 random
-//! bits, of which only the SHA-256 is stored.
+//! RS/HS confusion is rejected), with `iss`, `aud`, `exp` required and `nbf` checked. A token
+//! living longer than the configured lifetime (`exp - iat`), or issued in the future, is refused
+//! even when signed with our key: a leaked key or a bug must not mint tokens good for a year.
+//! Refresh tokens: 256 random bits, of which only the SHA-256 is stored.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -19,8 +21,15 @@ pub struct Claims {
     pub iss: String,
     pub aud: String,
     pub iat: i64,
+    /// Not before: written equal to `iat`. Absent from tokens issued before it was written,
+    /// which keep working until they expire.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
     pub exp: i64,
 }
+
+/// Seconds of clock difference tolerated between instances.
+const LEEWAY: i64 = 5;
 
 #[derive(Clone)]
 pub struct JwtKeys {
@@ -40,7 +49,8 @@ impl JwtKeys {
         validation.set_issuer(&[&settings.issuer]);
         validation.set_audience(&[&settings.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        validation.leeway = 5;
+        validation.validate_nbf = true;
+        validation.leeway = LEEWAY.unsigned_abs();
         Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
@@ -64,6 +74,7 @@ impl JwtKeys {
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
             iat: now,
+            nbf: Some(now),
             exp: now + self.ttl,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
@@ -71,9 +82,15 @@ impl JwtKeys {
     }
 
     pub fn verify(&self, token: &str) -> Result<Claims, AuthError> {
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|data| data.claims)
-            .map_err(|_| AuthError::InvalidToken)
+            .map_err(|_| AuthError::InvalidToken)?;
+        let now = crm_core::time::now().timestamp();
+        let lifetime = claims.exp.saturating_sub(claims.iat);
+        if lifetime > self.ttl || claims.iat > now + LEEWAY {
+            return Err(AuthError::InvalidToken);
+        }
+        Ok(claims)
     }
 }
 

@@ -1,5 +1,7 @@
 //! User management (administrators) and each user's own account (`/me`).
 
+use std::net::IpAddr;
+
 use crm_core::page::{Cursor, Limit, paginate};
 use crm_core::{Actor, FieldErrors, Page, Role};
 use crm_entity::users;
@@ -13,7 +15,7 @@ use crate::dto::{
 use crate::error::map_unique;
 use crate::model::{LoginEmail, NewPassword, NewUser, parse_name};
 use crate::service::AuthService;
-use crate::{AuthError, repo};
+use crate::{AuthError, repo, throttle};
 
 impl AuthService {
     pub async fn me(&self, actor: &Actor) -> Result<UserResponse, AuthError> {
@@ -139,6 +141,9 @@ impl AuthService {
             user.active = active;
         }
         if let Some(password) = &password {
+            password
+                .check_not_email("password", &user.email_key)
+                .map_err(|e| FieldErrors(vec![e]))?;
             user.password_hash = self.inner.passwords.hash(password.expose()).await?;
         }
         let was_active_admin = current.active && current.role == "admin";
@@ -210,6 +215,7 @@ impl AuthService {
         actor: &Actor,
         request: UpdateMeRequest,
         if_match: Option<i32>,
+        client: Option<IpAddr>,
     ) -> Result<UserResponse, AuthError> {
         let mut errors = FieldErrors::new();
         let name = request
@@ -238,20 +244,11 @@ impl AuthService {
             user.name = name;
         }
         if let Some(password) = password {
-            let given = request.current_password.as_deref().unwrap_or_default();
-            if !self
-                .inner
-                .passwords
-                .verify(given, Some(&current.password_hash))
-                .await
-            {
-                return Err(FieldErrors::single(
-                    "current_password",
-                    "mismatch",
-                    "does not match your current password",
-                )
-                .into());
-            }
+            password
+                .check_not_email("password", &current.email_key)
+                .map_err(|e| FieldErrors(vec![e]))?;
+            self.check_current_password(&current, request.current_password.as_deref(), client)
+                .await?;
             user.password_hash = self.inner.passwords.hash(password.expose()).await?;
         }
         let txn = self.db.begin().await?;
@@ -264,6 +261,36 @@ impl AuthService {
         txn.commit().await?;
         self.inner.sessions.forget_user(actor.user_id);
         Ok(to_response(user))
+    }
+
+    /// A wrong current password counts like a failed login of the account from this address
+    /// (a stolen access token must not become a way to guess the password without limit).
+    async fn check_current_password(
+        &self,
+        user: &users::Model,
+        given: Option<&str>,
+        client: Option<IpAddr>,
+    ) -> Result<(), AuthError> {
+        let now = crm_core::time::now();
+        let keys = throttle::Keys::new(&user.email_key, client);
+        throttle::ensure_allowed(&self.db, &keys, now).await?;
+        let given = given.unwrap_or_default();
+        if self
+            .inner
+            .passwords
+            .verify(given, Some(&user.password_hash))
+            .await?
+        {
+            throttle::clear(&self.db, &keys).await?;
+            return Ok(());
+        }
+        throttle::record_failure(&self.db, &keys, &self.inner.settings, now).await?;
+        Err(FieldErrors::single(
+            "current_password",
+            "mismatch",
+            "does not match your current password",
+        )
+        .into())
     }
 
     async fn find(&self, id: Uuid) -> Result<users::Model, AuthError> {

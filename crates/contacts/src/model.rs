@@ -287,8 +287,9 @@ impl State {
 
 /// Cleans (trim + NFC) a mandatory text and bounds its length in characters, not bytes, so
 /// accented Portuguese text gets the same room as ASCII.
+/// One line only (`text::single_line`): it names a person or a company.
 pub fn required_text(field: &str, s: &str, max_chars: usize) -> Result<String, FieldError> {
-    let text = clean(s);
+    let text = crm_core::text::single_line(field, s)?;
     if text.is_empty() {
         let message = "This field is required and must not be blank";
         return Err(FieldError::new(field, "required", message));
@@ -306,6 +307,21 @@ pub fn optional_text(
         .filter(|text| !text.is_empty())
         .map(|text| within(field, text, max_chars))
         .transpose()
+}
+
+/// Like [`optional_text`], on one line (`text::single_line`): company, address lines.
+pub fn optional_line(
+    field: &str,
+    s: Option<&str>,
+    max_chars: usize,
+) -> Result<Option<String>, FieldError> {
+    match s
+        .map(|s| crm_core::text::single_line(field, s))
+        .transpose()?
+    {
+        Some(text) if !text.is_empty() => within(field, text, max_chars).map(Some),
+        _ => Ok(None),
+    }
 }
 
 fn within(field: &str, text: String, max_chars: usize) -> Result<String, FieldError> {

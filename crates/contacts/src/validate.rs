@@ -5,7 +5,9 @@
 use crm_core::{FieldErrors, text};
 
 use crate::dto::Address;
-use crate::model::{Document, Email, Phone, PostalCode, State, optional_text, required_text};
+use crate::model::{
+    Document, Email, Phone, PostalCode, State, optional_line, optional_text, required_text,
+};
 
 /// A contact's editable fields, as text.
 #[derive(Debug, Clone, Default)]
@@ -57,7 +59,7 @@ pub fn validate(draft: Draft) -> Result<Valid, FieldErrors> {
     let email = parse_optional(&mut errors, "email", draft.email, Email::parse);
     let phone = parse_optional(&mut errors, "phone", draft.phone, Phone::parse);
     let document = parse_optional(&mut errors, "document", draft.document, Document::parse);
-    let company = errors.check(optional_text("company", draft.company.as_deref(), 200));
+    let company = errors.check(optional_line("company", draft.company.as_deref(), 200));
     let notes = errors.check(optional_text("notes", draft.notes.as_deref(), 5000));
     let address = validate_address(&mut errors, draft.address);
     match (name, company, notes) {
@@ -87,7 +89,7 @@ fn parse_optional<T>(
 fn validate_address(errors: &mut FieldErrors, address: Address) -> Address {
     let mut text_field = |field: &str, value: Option<String>, max: usize| {
         errors
-            .check(optional_text(field, value.as_deref(), max))
+            .check(optional_line(field, value.as_deref(), max))
             .flatten()
     };
     let street = text_field("address.street", address.street, 200);

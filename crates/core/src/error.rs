@@ -64,6 +64,7 @@ codes! {
     Unavailable => (503, "unavailable", "A dependency is unavailable"),
     DatabaseUnavailable => (503, "database_unavailable", "The database cannot be reached; retry shortly"),
     SmtpTimeout => (504, "smtp_timeout", "The SMTP server did not answer in time"),
+    Busy => (503, "busy", "Too many password checks at once; retry after Retry-After"),
 }
 
 /// One invalid input field: which one, why (a stable code) and a readable message.

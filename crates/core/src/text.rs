@@ -3,10 +3,37 @@
 
 use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
 
+use crate::FieldError;
+
 /// Trims surrounding white space and normalizes to NFC, so "Ação" typed on any keyboard is
 /// stored as the same code points.
 pub fn clean(input: &str) -> String {
     input.trim().nfc().collect()
+}
+
+/// [`clean`]s a one-line text (a name, a title) and refuses characters that do not belong on a
+/// line: a 422 `invalid_character` naming the field. Line breaks and other controls break CSV
+/// rows, e-mail headers and log lines; bidirectional overrides make a name display as another
+/// ("Trojan Source"). Bodies that may span lines are cleaned with [`clean`] instead.
+pub fn single_line(field: &str, input: &str) -> Result<String, FieldError> {
+    let value = clean(input);
+    match value.chars().find(|c| is_forbidden_in_line(*c)) {
+        Some(c) => Err(FieldError::new(
+            field,
+            "invalid_character",
+            format!(
+                "must be one line without control or text-direction characters (found U+{:04X})",
+                u32::from(c)
+            ),
+        )),
+        None => Ok(value),
+    }
+}
+
+/// Control characters (C0 such as CR, LF and tab, DEL, C1) and the bidirectional embeddings,
+/// overrides and isolates (U+202A–U+202E, U+2066–U+2069).
+pub fn is_forbidden_in_line(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Like [`clean`], but an empty result becomes `None`: optional fields sent as `"  "` are absent.
@@ -69,6 +96,30 @@ mod tests {
     #[test]
     fn search_key_has_no_control_characters() {
         assert_eq!(search_key("a\0b\tc\u{7f}d\u{85}e"), "a b c d e");
+    }
+
+    #[test]
+    fn single_line_text_refuses_controls_and_direction_overrides_naming_the_field() {
+        for bad in [
+            "Maria\r\nBcc: x",
+            "Ana\tSilva",
+            "a\u{85}b",
+            "evil\u{202E}gpj.exe",
+            "x\u{2066}y",
+            "nul\0",
+        ] {
+            let error = single_line("name", bad).unwrap_err();
+            assert_eq!(
+                (error.field.as_str(), error.code.as_str()),
+                ("name", "invalid_character"),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            single_line("name", "  João da Conceição \n").unwrap(),
+            "João da Conceição"
+        );
+        assert_eq!(single_line("name", "مرحبا עברית").unwrap(), "مرحبا עברית");
     }
 
     #[test]

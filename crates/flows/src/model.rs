@@ -38,7 +38,7 @@ pub fn parse_description(field: &str, input: Option<&str>) -> Result<Option<Stri
 }
 
 fn bounded(field: &str, input: &str, max: usize) -> Result<String, FieldError> {
-    let value = text::clean(input);
+    let value = text::single_line(field, input)?;
     if value.is_empty() {
         return Err(FieldError::new(field, "required", "must not be empty"));
     }

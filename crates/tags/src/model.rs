@@ -17,7 +17,7 @@ impl TagName {
     pub const MAX: usize = 40;
 
     pub fn parse(field: &str, input: &str) -> Result<TagName, FieldError> {
-        let name = text::clean(input);
+        let name = text::single_line(field, input)?;
         if name.is_empty() {
             return Err(FieldError::new(field, "required", "must not be empty"));
         }

@@ -19,8 +19,10 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 
 /// Logs in with e-mail and password.
 ///
-/// Repeated failures for one e-mail or one client address are answered with 429 and
-/// `Retry-After` until the window passes.
+/// Repeated failures for one account from one client address are answered with 429 and
+/// `Retry-After`, for longer with each further failure; the same account logs in as usual from
+/// elsewhere. Many failures from one address, across accounts, block that address too.
+/// A 503 with `Retry-After` means the server is checking too many passwords at once.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -29,6 +31,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         (status = 200, description = "Logged in", body = TokenResponse),
         (status = 401, response = crate::problem::Unauthorized),
         (status = 429, response = crate::problem::TooManyRequests),
+        (status = 503, response = crate::problem::ServiceBusy),
         crate::problem::BodyErrors
     )
 )]
@@ -112,7 +115,8 @@ async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, 
 /// Changes the caller's name or password.
 ///
 /// Role and active state can only be changed by an administrator through `/users/{id}`.
-/// Absent fields stay as they are. Changing the password needs `current_password`.
+/// Absent fields stay as they are. Changing the password needs `current_password`; wrong ones
+/// count like failed logins of the account from this address (429 with `Retry-After`).
 #[utoipa::path(
     tag = "auth",
     security(("bearer" = [])),
@@ -123,6 +127,8 @@ async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, 
             headers(("ETag" = String, description = "The user's new version"))),
         (status = 401, response = crate::problem::Unauthorized),
         (status = 412, response = crate::problem::PreconditionFailed),
+        (status = 429, response = crate::problem::TooManyRequests),
+        (status = 503, response = crate::problem::ServiceBusy),
         crate::problem::BodyErrors
     )
 )]
@@ -130,9 +136,13 @@ async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, 
 async fn update_me(
     state: web::Data<AppState>,
     caller: Caller,
+    ip: ClientIp,
     if_match: IfMatch,
     Json(body): Json<UpdateMeRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let user = state.auth.update_me(&caller.0, body, if_match.0).await?;
+    let user = state
+        .auth
+        .update_me(&caller.0, body, if_match.0, ip.0)
+        .await?;
     Ok(ok_with_etag(user.version, &user))
 }

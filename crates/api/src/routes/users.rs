@@ -62,6 +62,7 @@ async fn list_users(
         (status = 401, response = crate::problem::Unauthorized),
         (status = 403, response = crate::problem::Forbidden),
         (status = 409, response = crate::problem::Conflict),
+        (status = 503, response = crate::problem::ServiceBusy),
         crate::problem::BodyErrors
     )
 )]
@@ -119,6 +120,7 @@ async fn get_user(
         (status = 403, response = crate::problem::Forbidden),
         (status = 409, response = crate::problem::Conflict),
         (status = 412, response = crate::problem::PreconditionFailed),
+        (status = 503, response = crate::problem::ServiceBusy),
         crate::problem::ReadErrors,
         crate::problem::BodyErrors
     )
