@@ -100,6 +100,11 @@ bench: pg-check ## load scenarios: seed crm_bench, wrk + pgbench floor (bench/ru
 bench-export: pg-check ## memory of a 100,000-row contact-data export (bench/export.sh, bench/RESULTS.md)
 	bash bench/export.sh
 
+# SQLite by default (BENCH_PG_URL=postgres://postgres@127.0.0.1:5432 for PostgreSQL); see bench/login-flood.sh.
+.PHONY: bench-login
+bench-login: ## RSS of the server under 60 s of 64 concurrent logins (bench/login-flood.sh, bench/RESULTS.md)
+	bash bench/login-flood.sh
+
 docker-lint: $(VENV_STAMP) ## hadolint on the Dockerfile
 	$(TOOLS_VENV)/bin/hadolint Dockerfile
 
