@@ -37,21 +37,8 @@ JWT_SECRET="bench-only-jwt-secret-not-for-production-0123456789"
 SERVER_PID=""
 SAMPLER_PID=""
 
-cleanup() {
-    if [[ -n "$SAMPLER_PID" ]]; then kill "$SAMPLER_PID" 2>/dev/null || true; fi
-    if [[ -n "$SERVER_PID" ]]; then kill "$SERVER_PID" 2>/dev/null || true; fi
-}
-trap cleanup EXIT
-
-need() {
-    local tool=$1 package=$2
-    command -v "$tool" >/dev/null && return 0
-    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-        echo "installing $package (for $tool)"
-        apt-get install -y -q "$package" >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q "$package" >/dev/null; }
-    fi
-    command -v "$tool" >/dev/null || { echo "error: $tool not found (Debian package $package)" >&2; exit 1; }
-}
+# shellcheck source=bench/common.sh
+source "$ROOT/bench/common.sh"
 
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status"; }
 mib() { awk -v k="$1" 'BEGIN {printf "%.0f", k / 1024}'; }

@@ -286,3 +286,17 @@ pub fn error_fields(problem: &Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// Asserts a 429 whose `Retry-After` is a positive number of seconds.
+pub async fn expect_blocked(response: Response) -> Value {
+    let retry_after: u64 = response
+        .headers()
+        .get("retry-after")
+        .expect("a Retry-After header")
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry_after > 0 && retry_after <= 900, "{retry_after}");
+    expect_problem(response, 429, "too_many_requests").await
+}

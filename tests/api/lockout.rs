@@ -32,20 +32,6 @@ async fn fail_five_times(app: &TestApp, forwarded_for: &str, email: &str) {
     }
 }
 
-/// Asserts a 429 whose `Retry-After` is a positive number of seconds.
-async fn expect_blocked(response: Response) -> Value {
-    let retry_after: u64 = response
-        .headers()
-        .get("retry-after")
-        .expect("a Retry-After header")
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!(retry_after > 0 && retry_after <= 900, "{retry_after}");
-    expect_problem(response, 429, "too_many_requests").await
-}
-
 #[tokio::test]
 async fn failures_from_one_address_block_that_address_for_the_account_but_not_another_address() {
     let app = behind_proxy().await;

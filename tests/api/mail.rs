@@ -330,8 +330,15 @@ async fn a_template_renders_for_an_attendance_the_caller_may_see() {
         rendered["body"],
         "Olá João da Conceição,\n\nsegue a proposta.\n\nAdministrator"
     );
-    // The member is not authorized on the flow: the attendance does not exist for them.
-    expect_problem(app.post(&render, &member, &request).await, 404, "not_found").await;
+    // The member is not authorized on the flow: the attendance does not exist for them. It is
+    // named in the body, so it is an invalid field; the path's template stays the 404.
+    let hidden = expect_problem(
+        app.post(&render, &member, &request).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(error_fields(&hidden), ["attendance_id"]);
     let unknown = format!("/mail/templates/{}/render", uuid::Uuid::now_v7());
     let response = app.post(&unknown, &app.admin_token, &request).await;
     expect_problem(response, 404, "not_found").await;

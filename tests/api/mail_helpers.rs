@@ -278,13 +278,20 @@ impl MailApp {
 /// The app with a sender that looks for work every 50 ms and retries after 100 ms (doubling up
 /// to 400 ms), at most `max_attempts` times.
 pub async fn spawn_mail_app_with(max_attempts: u32) -> MailApp {
+    spawn_mail_app_configured(|settings| settings.mail.max_attempts = max_attempts).await
+}
+
+/// The mail app with a fast sender and other settings changed by `customize`.
+pub async fn spawn_mail_app_configured(
+    customize: impl FnOnce(&mut crm::settings::Settings),
+) -> MailApp {
     let mut database_url = String::new();
     let app = spawn_app_with(|settings| {
         settings.mail.sender_interval_ms = 50;
         settings.mail.backoff_base_ms = 100;
         settings.mail.backoff_max_ms = 400;
-        settings.mail.max_attempts = max_attempts;
         settings.mail.smtp_timeout_seconds = 5;
+        customize(settings);
         database_url = settings.database.url.clone();
     })
     .await;

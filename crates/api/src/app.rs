@@ -98,6 +98,9 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.configure(routes::health::configure).service(
         scope("/api/v1")
             .configure(routes::auth::configure)
+            .configure(routes::me::configure)
+            .configure(routes::me::preferences::configure)
+            .configure(routes::me::mailbox::configure)
             .configure(routes::users::configure)
             .configure(routes::flows::configure)
             .configure(routes::contacts::configure)

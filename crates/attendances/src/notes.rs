@@ -136,7 +136,19 @@ impl AttendanceService {
         template_id: Uuid,
         request: RenderTemplateRequest,
     ) -> Result<RenderedTemplate, InteractionError> {
-        let (row, flow) = load_with_flow(&self.db, actor, request.attendance_id).await?;
+        // The attendance is named in the body, not the path: one the caller may not see is an
+        // invalid field (as any unknown id in a body), and 404 stays the template's answer.
+        let (row, flow) = match load_with_flow(&self.db, actor, request.attendance_id).await {
+            Err(AttendanceError::NotFound) => {
+                return Err(FieldErrors::single(
+                    "attendance_id",
+                    "unknown_attendance",
+                    "no attendance you may see has this id",
+                )
+                .into());
+            }
+            loaded => loaded?,
+        };
         let facts = facts(&row, &flow);
         Ok(compose::render(&self.db, actor, template_id, row.id, facts).await?)
     }

@@ -139,29 +139,11 @@ mod tests {
     use super::*;
 
     fn row() -> contacts::Model {
-        let at = "2026-12-06T10:00:00Z".parse().unwrap();
         contacts::Model {
-            id: Uuid::nil(),
             name: "João".to_owned(),
-            name_key: "joao".to_owned(),
             email: Some("joao@cliente.com.br".to_owned()),
-            phone: None,
-            document: None,
-            document_kind: None,
-            company: None,
-            street: None,
-            number: None,
-            complement: None,
-            district: None,
             city: Some("São Paulo".to_owned()),
-            state: None,
-            postal_code: None,
-            notes: None,
-            search_key: String::new(),
-            version: 1,
-            created_by: Uuid::nil(),
-            created_at: at,
-            updated_at: at,
+            ..crate::service::empty_row()
         }
     }
 

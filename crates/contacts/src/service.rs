@@ -241,7 +241,7 @@ fn fill(row: contacts::Model, valid: Valid) -> contacts::Model {
     }
 }
 
-fn empty_row() -> contacts::Model {
+pub(crate) fn empty_row() -> contacts::Model {
     let now = crm_core::time::now();
     contacts::Model {
         id: Uuid::nil(),

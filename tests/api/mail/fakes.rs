@@ -7,8 +7,6 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use sea_orm::Database;
-
 use crate::helpers::*;
 use crate::mail_helpers::*;
 
@@ -89,26 +87,4 @@ pub fn first_command_server() -> (u16, Arc<Mutex<Option<String>>>) {
 /// The mail app as deployed by default: `mail.allowed_hosts` empty.
 pub async fn spawn_mail_app_without_allowlist() -> MailApp {
     spawn_mail_app_configured(|settings| settings.mail.allowed_hosts = String::new()).await
-}
-
-/// The mail app with a fast sender and other settings changed by `customize`.
-pub async fn spawn_mail_app_configured(
-    customize: impl FnOnce(&mut crm::settings::Settings),
-) -> MailApp {
-    let mut database_url = String::new();
-    let app = spawn_app_with(|settings| {
-        settings.mail.sender_interval_ms = 50;
-        settings.mail.backoff_base_ms = 100;
-        settings.mail.backoff_max_ms = 400;
-        settings.mail.smtp_timeout_seconds = 5;
-        customize(settings);
-        database_url = settings.database.url.clone();
-    })
-    .await;
-    let db = Database::connect(database_url.clone()).await.unwrap();
-    MailApp {
-        app,
-        db,
-        database_url,
-    }
 }

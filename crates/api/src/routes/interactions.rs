@@ -1,9 +1,7 @@
 //! Interactions (notes) of an attendance and its timeline; each user's list columns per flow.
 
-use actix_web::{HttpResponse, get, post, put, web};
-use crm_attendances::dto::{
-    ColumnPreferences, CreateInteractionRequest, InteractionResponse, TimelineEntry,
-};
+use actix_web::{HttpResponse, get, post, web};
+use crm_attendances::dto::{CreateInteractionRequest, InteractionResponse, TimelineEntry};
 use crm_core::Page;
 use uuid::Uuid;
 
@@ -15,9 +13,7 @@ use crate::problem::ApiError;
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_interactions)
         .service(create_interaction)
-        .service(timeline)
-        .service(get_preferences)
-        .service(put_preferences);
+        .service(timeline);
 }
 
 /// Lists an attendance's interactions, newest first.
@@ -106,53 +102,4 @@ async fn timeline(
         .timeline(&caller.0, *id, page.cursor(), page.limit()?)
         .await?;
     Ok(HttpResponse::Ok().json(entries))
-}
-
-/// The caller's visible list columns in a flow, in order.
-///
-/// Until chosen: status, reference, title, contact name, value, last update, creation.
-#[utoipa::path(
-    tag = "attendances",
-    security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Flow id")),
-    responses(
-        (status = 200, description = "The columns", body = ColumnPreferences),
-        crate::problem::ReadErrors
-    )
-)]
-#[get("/me/preferences/flows/{id}")]
-async fn get_preferences(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(state.attendances.preferences(&caller.0, *id).await?))
-}
-
-/// Chooses and orders the caller's visible list columns in a flow.
-///
-/// At least one column, each at most once. Other users' choices are not affected.
-#[utoipa::path(
-    tag = "attendances",
-    security(("bearer" = [])),
-    request_body = ColumnPreferences,
-    params(("id" = Uuid, Path, description = "Flow id")),
-    responses(
-        (status = 200, description = "Saved", body = ColumnPreferences),
-        crate::problem::ReadErrors,
-        crate::problem::BodyErrors
-    )
-)]
-#[put("/me/preferences/flows/{id}")]
-async fn put_preferences(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<Uuid>,
-    Json(body): Json<ColumnPreferences>,
-) -> Result<HttpResponse, ApiError> {
-    let saved = state
-        .attendances
-        .save_preferences(&caller.0, *id, body)
-        .await?;
-    Ok(HttpResponse::Ok().json(saved))
 }

@@ -9,6 +9,7 @@ pub mod flows;
 pub mod health;
 pub mod interactions;
 pub mod mail;
+pub mod me;
 pub mod purchases;
 pub mod reports;
 pub mod sales;
