@@ -2,7 +2,7 @@
 //! client, and `PATCH /me` counted like a login (issue 12, point 6).
 
 use reqwest::Response;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::helpers::*;
 

@@ -7,7 +7,6 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::helpers::*;
 use crate::mail_helpers::*;
 
 /// Accepts connections on 127.0.0.1 and holds them open without a byte, as a host that
