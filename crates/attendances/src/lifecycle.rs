@@ -22,6 +22,7 @@ enum Transition {
 }
 
 impl AttendanceService {
+    #[tracing::instrument(name = "attendances.archive", skip_all, fields(user = %actor.user_id, id = %id))]
     pub async fn archive(
         &self,
         actor: &Actor,
@@ -30,6 +31,7 @@ impl AttendanceService {
         self.transition(actor, id, Transition::Archive).await
     }
 
+    #[tracing::instrument(name = "attendances.unarchive", skip_all, fields(user = %actor.user_id, id = %id))]
     pub async fn unarchive(
         &self,
         actor: &Actor,
@@ -39,6 +41,7 @@ impl AttendanceService {
     }
 
     /// Moves to the trash (what `DELETE` does); restorable until purged.
+    #[tracing::instrument(name = "attendances.trash", skip_all, fields(user = %actor.user_id, id = %id))]
     pub async fn trash(
         &self,
         actor: &Actor,
@@ -47,6 +50,7 @@ impl AttendanceService {
         self.transition(actor, id, Transition::Trash).await
     }
 
+    #[tracing::instrument(name = "attendances.restore", skip_all, fields(user = %actor.user_id, id = %id))]
     pub async fn restore(
         &self,
         actor: &Actor,
@@ -130,6 +134,7 @@ impl AttendanceService {
     }
 
     /// Deletes a trashed attendance for good, with its notes and history (administrators).
+    #[tracing::instrument(name = "attendances.purge", skip_all, fields(user = %actor.user_id, id = %id))]
     pub async fn purge(&self, actor: &Actor, id: Uuid) -> Result<(), AttendanceError> {
         let txn = self.db.begin().await?;
         let (row, _) = load_for_write(&txn, actor, id).await?;
@@ -150,6 +155,7 @@ impl AttendanceService {
     /// Moves an attendance to another flow the caller may work in. Its tags go along: a tag of
     /// the same name (ignoring case and accents) in the target flow is reused, otherwise one is
     /// created there with the same colour. One transaction; one timeline entry.
+    #[tracing::instrument(name = "attendances.move_to", skip_all, fields(user = %actor.user_id, id = %id, target_flow_id = %target_flow_id))]
     pub async fn move_to(
         &self,
         actor: &Actor,
@@ -210,6 +216,7 @@ impl AttendanceService {
     }
 
     /// Attaches a tag of the attendance's flow; attaching it again changes nothing.
+    #[tracing::instrument(name = "attendances.attach_tag", skip_all, fields(user = %actor.user_id, id = %id, tag_id = %tag_id))]
     pub async fn attach_tag(
         &self,
         actor: &Actor,
@@ -220,6 +227,7 @@ impl AttendanceService {
     }
 
     /// Detaches a tag; detaching one that is not attached changes nothing.
+    #[tracing::instrument(name = "attendances.detach_tag", skip_all, fields(user = %actor.user_id, id = %id, tag_id = %tag_id))]
     pub async fn detach_tag(
         &self,
         actor: &Actor,

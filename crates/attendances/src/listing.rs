@@ -27,6 +27,7 @@ pub const DEFAULT_COLUMNS: [Column; 7] = [
 ];
 
 impl AttendanceService {
+    #[tracing::instrument(name = "attendances.list", skip_all, fields(user = %actor.user_id, flow_id = %flow_id))]
     pub async fn list(
         &self,
         actor: &Actor,
@@ -70,6 +71,7 @@ impl AttendanceService {
     }
 
     /// The ids just before and after an attendance in the list that `params` describe.
+    #[tracing::instrument(name = "attendances.neighbors", skip_all, fields(user = %actor.user_id, id = %id))]
     pub async fn neighbors(
         &self,
         actor: &Actor,
@@ -110,6 +112,7 @@ impl AttendanceService {
     }
 
     /// Active attendances per status and per tag (the ALL tag first, with the total).
+    #[tracing::instrument(name = "attendances.summary", skip_all, fields(user = %actor.user_id, flow_id = %flow_id))]
     pub async fn summary(
         &self,
         actor: &Actor,
@@ -159,6 +162,7 @@ impl AttendanceService {
         })
     }
 
+    #[tracing::instrument(name = "attendances.preferences", skip_all, fields(user = %actor.user_id, flow_id = %flow_id))]
     pub async fn preferences(
         &self,
         actor: &Actor,
@@ -172,6 +176,7 @@ impl AttendanceService {
         Ok(ColumnPreferences { columns })
     }
 
+    #[tracing::instrument(name = "attendances.save_preferences", skip_all, fields(user = %actor.user_id, flow_id = %flow_id))]
     pub async fn save_preferences(
         &self,
         actor: &Actor,

@@ -64,6 +64,7 @@ impl AttendanceService {
     /// Posts a note. The attendance counts as updated (its `updated_at` and version move). With
     /// `notify`, its e-mail to the contact is queued in the same transaction: without a mailbox
     /// nothing is saved.
+    #[tracing::instrument(name = "attendances.add_interaction", skip_all, fields(user = %actor.user_id, attendance_id = %attendance_id))]
     pub async fn add_interaction(
         &self,
         actor: &Actor,
@@ -130,6 +131,7 @@ impl AttendanceService {
 
     /// A template (one the caller may use) with its placeholders filled from an attendance the
     /// caller may see; 404 for either otherwise.
+    #[tracing::instrument(name = "attendances.render_template", skip_all, fields(user = %actor.user_id, template_id = %template_id))]
     pub async fn render_template(
         &self,
         actor: &Actor,
@@ -154,6 +156,7 @@ impl AttendanceService {
     }
 
     /// Notes, newest first.
+    #[tracing::instrument(name = "attendances.interactions", skip_all, fields(user = %actor.user_id, attendance_id = %attendance_id))]
     pub async fn interactions(
         &self,
         actor: &Actor,
@@ -175,6 +178,7 @@ impl AttendanceService {
     }
 
     /// Everything that happened to the attendance, newest first.
+    #[tracing::instrument(name = "attendances.timeline", skip_all, fields(user = %actor.user_id, attendance_id = %attendance_id))]
     pub async fn timeline(
         &self,
         actor: &Actor,

@@ -15,6 +15,7 @@ use crate::respond::respond;
 use crate::service::{AttendanceService, load_with_flow};
 
 impl AttendanceService {
+    #[tracing::instrument(name = "attendances.print", skip_all, fields(user = %actor.user_id, id = %id))]
     pub async fn print(
         &self,
         actor: &Actor,

@@ -22,6 +22,7 @@ pub struct Selection {
 
 impl AttendanceService {
     /// The list query of a flow the caller may see (404 otherwise).
+    #[tracing::instrument(name = "attendances.select_in_flow", skip_all, fields(user = %actor.user_id, flow_id = %flow_id))]
     pub async fn select_in_flow(
         &self,
         actor: &Actor,
@@ -39,6 +40,7 @@ impl AttendanceService {
 
     /// Checks that the caller may see every one of `ids`; the first one they may not (or that
     /// does not exist) is reported as not found.
+    #[tracing::instrument(name = "attendances.check_visible", skip_all, fields(user = %actor.user_id))]
     pub async fn check_visible(&self, actor: &Actor, ids: &[Uuid]) -> Result<(), AttendanceError> {
         let mut query =
             attendances::Entity::find().filter(attendances::Column::Id.is_in(ids.iter().copied()));

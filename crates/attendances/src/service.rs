@@ -44,6 +44,7 @@ impl AttendanceService {
         }
     }
 
+    #[tracing::instrument(name = "attendances.create", skip_all, fields(user = %actor.user_id, flow_id = %flow_id))]
     pub async fn create(
         &self,
         actor: &Actor,
@@ -136,6 +137,7 @@ impl AttendanceService {
         Ok(response)
     }
 
+    #[tracing::instrument(name = "attendances.get", skip_all, fields(user = %actor.user_id, id = %id))]
     pub async fn get(
         &self,
         actor: &Actor,
@@ -145,6 +147,7 @@ impl AttendanceService {
         respond(&self.db, row).await
     }
 
+    #[tracing::instrument(name = "attendances.update", skip_all, fields(user = %actor.user_id, id = %id))]
     pub async fn update(
         &self,
         actor: &Actor,

@@ -58,6 +58,7 @@ impl AuthService {
         }
     }
 
+    #[tracing::instrument(name = "auth.login", skip_all)]
     pub async fn login(
         &self,
         email: &str,
@@ -93,6 +94,7 @@ impl AuthService {
 
     /// Rotates a refresh token. Presenting a spent one means it leaked: the whole session
     /// (every token of the family, and the access tokens naming it) is revoked.
+    #[tracing::instrument(name = "auth.refresh", skip_all)]
     pub async fn refresh(&self, refresh_token: &str) -> Result<TokenPair, AuthError> {
         let now = crm_core::time::now();
         let txn = self.db.begin().await?;
@@ -123,6 +125,7 @@ impl AuthService {
     }
 
     /// Ends the caller's session: its refresh token and every access token naming it stop working.
+    #[tracing::instrument(name = "auth.logout", skip_all, fields(user = %actor.user_id))]
     pub async fn logout(&self, actor: &Actor) -> Result<(), AuthError> {
         repo::revoke_session(&self.db, actor.session_id, crm_core::time::now()).await?;
         self.inner.sessions.forget_session(actor.session_id);
@@ -131,6 +134,7 @@ impl AuthService {
 
     /// Turns a bearer token into the caller, checking that the session is live and the user
     /// active now (not only when the token was issued).
+    #[tracing::instrument(name = "auth.authenticate", skip_all)]
     pub async fn authenticate(&self, access_token: &str) -> Result<Actor, AuthError> {
         let claims = self.inner.keys.verify(access_token)?;
         let generation = match self.inner.sessions.get(claims.sid, claims.sub) {
@@ -152,6 +156,7 @@ impl AuthService {
 
     /// On an empty database, creates the first administrator. Returns the generated password when
     /// none was given, so the caller can print it once.
+    #[tracing::instrument(name = "auth.bootstrap_admin", skip_all)]
     pub async fn bootstrap_admin(
         &self,
         email: &str,
@@ -168,6 +173,7 @@ impl AuthService {
     }
 
     /// Creates a user outside of any request (the `create-user` command and the bootstrap).
+    #[tracing::instrument(name = "auth.insert_user", skip_all)]
     pub async fn insert_user(
         &self,
         name: &str,

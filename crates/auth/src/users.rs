@@ -18,6 +18,7 @@ use crate::service::AuthService;
 use crate::{AuthError, repo, throttle};
 
 impl AuthService {
+    #[tracing::instrument(name = "auth.me", skip_all, fields(user = %actor.user_id))]
     pub async fn me(&self, actor: &Actor) -> Result<UserResponse, AuthError> {
         let user = repo::user_by_id(&self.db, actor.user_id)
             .await?
@@ -25,6 +26,7 @@ impl AuthService {
         Ok(to_response(user))
     }
 
+    #[tracing::instrument(name = "auth.list_users", skip_all, fields(user = %actor.user_id))]
     pub async fn list_users(
         &self,
         actor: &Actor,
@@ -42,11 +44,13 @@ impl AuthService {
         })
     }
 
+    #[tracing::instrument(name = "auth.get_user", skip_all, fields(user = %actor.user_id, id = %id))]
     pub async fn get_user(&self, actor: &Actor, id: Uuid) -> Result<UserResponse, AuthError> {
         require_admin(actor)?;
         Ok(to_response(self.find(id).await?))
     }
 
+    #[tracing::instrument(name = "auth.create_user", skip_all, fields(user = %actor.user_id))]
     pub async fn create_user(
         &self,
         actor: &Actor,
@@ -93,6 +97,7 @@ impl AuthService {
         repo::insert_user(&self.db, user).await.map_err(map_unique)
     }
 
+    #[tracing::instrument(name = "auth.update_user", skip_all, fields(user = %actor.user_id, id = %id))]
     pub async fn update_user(
         &self,
         actor: &Actor,
@@ -170,6 +175,7 @@ impl AuthService {
     }
 
     /// Deletes a user without history; a user whose records keep them is deactivated instead.
+    #[tracing::instrument(name = "auth.delete_user", skip_all, fields(user = %actor.user_id, id = %id))]
     pub async fn delete_user(&self, actor: &Actor, id: Uuid) -> Result<UserRemoval, AuthError> {
         require_admin(actor)?;
         let txn = self.db.begin().await?;
@@ -210,6 +216,7 @@ impl AuthService {
         })
     }
 
+    #[tracing::instrument(name = "auth.update_me", skip_all, fields(user = %actor.user_id))]
     pub async fn update_me(
         &self,
         actor: &Actor,

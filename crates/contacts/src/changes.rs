@@ -99,6 +99,7 @@ pub(crate) async fn record(
 
 impl ContactService {
     /// The contact's changes, newest first: any user who can read the contact can read them.
+    #[tracing::instrument(name = "contacts.changes", skip_all, fields(user = %_actor.user_id, id = %id))]
     pub async fn changes(
         &self,
         _actor: &Actor,

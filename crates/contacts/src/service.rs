@@ -29,6 +29,7 @@ impl ContactService {
 
     /// Lists contacts, optionally matching `q` (accent- and case-insensitive) against name,
     /// e-mail, phone, document and company.
+    #[tracing::instrument(name = "contacts.list", skip_all, fields(user = %_actor.user_id))]
     pub async fn list(
         &self,
         _actor: &Actor,
@@ -71,6 +72,7 @@ impl ContactService {
         })
     }
 
+    #[tracing::instrument(name = "contacts.get", skip_all, fields(user = %_actor.user_id, id = %id))]
     pub async fn get(&self, _actor: &Actor, id: Uuid) -> Result<ContactResponse, ContactError> {
         let row = repo::by_id(&self.db, id)
             .await?
@@ -78,6 +80,7 @@ impl ContactService {
         Ok(to_response(row))
     }
 
+    #[tracing::instrument(name = "contacts.create", skip_all, fields(user = %actor.user_id))]
     pub async fn create(
         &self,
         actor: &Actor,
@@ -109,6 +112,7 @@ impl ContactService {
         Ok(to_response(row))
     }
 
+    #[tracing::instrument(name = "contacts.update", skip_all, fields(user = %actor.user_id, id = %id))]
     pub async fn update(
         &self,
         actor: &Actor,
@@ -143,6 +147,7 @@ impl ContactService {
         Ok(to_response(row))
     }
 
+    #[tracing::instrument(name = "contacts.delete", skip_all, fields(user = %_actor.user_id, id = %id))]
     pub async fn delete(&self, _actor: &Actor, id: Uuid) -> Result<(), ContactError> {
         match repo::delete(&self.db, id).await.map_err(map_db)? {
             0 => Err(ContactError::NotFound),

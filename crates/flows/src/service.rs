@@ -26,6 +26,7 @@ impl FlowService {
         Self { db }
     }
 
+    #[tracing::instrument(name = "flows.list", skip_all, fields(user = %actor.user_id))]
     pub async fn list(
         &self,
         actor: &Actor,
@@ -43,10 +44,12 @@ impl FlowService {
         })
     }
 
+    #[tracing::instrument(name = "flows.get", skip_all, fields(user = %actor.user_id, id = %id))]
     pub async fn get(&self, actor: &Actor, id: Uuid) -> Result<FlowResponse, FlowError> {
         Ok(to_response(visible_flow(&self.db, actor, id).await?))
     }
 
+    #[tracing::instrument(name = "flows.create", skip_all, fields(user = %actor.user_id))]
     pub async fn create(
         &self,
         actor: &Actor,
@@ -97,6 +100,7 @@ impl FlowService {
         Ok(to_response(flow))
     }
 
+    #[tracing::instrument(name = "flows.update", skip_all, fields(user = %actor.user_id, id = %id))]
     pub async fn update(
         &self,
         actor: &Actor,
@@ -156,6 +160,7 @@ impl FlowService {
     }
 
     /// Deletes an empty flow. A flow that still holds records answers 409: deactivate it instead.
+    #[tracing::instrument(name = "flows.delete", skip_all, fields(user = %actor.user_id, id = %id))]
     pub async fn delete(&self, actor: &Actor, id: Uuid) -> Result<(), FlowError> {
         let txn = self.db.begin().await?;
         visible_flow(&txn, actor, id).await?;
@@ -169,6 +174,7 @@ impl FlowService {
         Ok(())
     }
 
+    #[tracing::instrument(name = "flows.authorized_users", skip_all, fields(user = %actor.user_id, id = %id))]
     pub async fn authorized_users(
         &self,
         actor: &Actor,
@@ -179,6 +185,7 @@ impl FlowService {
         self.authorized_response(&self.db, id).await
     }
 
+    #[tracing::instrument(name = "flows.replace_authorized_users", skip_all, fields(user = %actor.user_id, id = %id))]
     pub async fn replace_authorized_users(
         &self,
         actor: &Actor,

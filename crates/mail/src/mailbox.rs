@@ -26,6 +26,7 @@ struct Fields {
 }
 
 impl MailService {
+    #[tracing::instrument(name = "mail.mailbox", skip_all, fields(user = %actor.user_id))]
     pub async fn mailbox(&self, actor: &Actor) -> Result<MailboxResponse, MailError> {
         repo::mailbox(&self.db, actor.user_id)
             .await?
@@ -36,6 +37,7 @@ impl MailService {
     /// Creates or replaces the caller's mailbox; `true` when it was created. A request without
     /// `password` keeps the stored one, but only for the same server, port, security and user
     /// name: the password is not handed to a server it was not typed for.
+    #[tracing::instrument(name = "mail.put_mailbox", skip_all, fields(user = %actor.user_id))]
     pub async fn put_mailbox(
         &self,
         actor: &Actor,
@@ -102,6 +104,7 @@ impl MailService {
         Ok((mailbox_response(row), created))
     }
 
+    #[tracing::instrument(name = "mail.delete_mailbox", skip_all, fields(user = %actor.user_id))]
     pub async fn delete_mailbox(&self, actor: &Actor) -> Result<(), MailError> {
         if repo::delete_mailbox(&self.db, actor.user_id).await? {
             Ok(())
@@ -130,6 +133,7 @@ impl MailService {
     }
 
     /// Connects, authenticates and sends a test message to the mailbox's own address.
+    #[tracing::instrument(name = "mail.test_mailbox", skip_all, fields(user = %actor.user_id))]
     pub async fn test_mailbox(&self, actor: &Actor) -> Result<MailboxTestResponse, MailError> {
         self.tests
             .take(actor.user_id, Instant::now())

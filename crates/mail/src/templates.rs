@@ -16,6 +16,7 @@ use crate::{MailError, MailService, repo};
 
 impl MailService {
     /// The caller's templates and the shared ones, by name.
+    #[tracing::instrument(name = "mail.templates", skip_all, fields(user = %actor.user_id))]
     pub async fn templates(
         &self,
         actor: &Actor,
@@ -32,12 +33,14 @@ impl MailService {
         })
     }
 
+    #[tracing::instrument(name = "mail.template", skip_all, fields(user = %actor.user_id, id = %id))]
     pub async fn template(&self, actor: &Actor, id: Uuid) -> Result<TemplateResponse, MailError> {
         Ok(template_response(
             visible_template(&self.db, actor, id).await?,
         ))
     }
 
+    #[tracing::instrument(name = "mail.create_template", skip_all, fields(user = %actor.user_id))]
     pub async fn create_template(
         &self,
         actor: &Actor,
@@ -76,6 +79,7 @@ impl MailService {
         Ok(template_response(row))
     }
 
+    #[tracing::instrument(name = "mail.update_template", skip_all, fields(user = %actor.user_id, id = %id))]
     pub async fn update_template(
         &self,
         actor: &Actor,
@@ -138,6 +142,7 @@ impl MailService {
     }
 
     /// Deletes a template. Messages already written from it keep their text.
+    #[tracing::instrument(name = "mail.delete_template", skip_all, fields(user = %actor.user_id, id = %id))]
     pub async fn delete_template(&self, actor: &Actor, id: Uuid) -> Result<(), MailError> {
         let txn = self.db.begin().await?;
         editable_template(&txn, actor, id).await?;

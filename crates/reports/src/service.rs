@@ -71,6 +71,7 @@ impl ReportService {
         }
     }
 
+    #[tracing::instrument(name = "reports.contact_data", skip_all, fields(user = %actor.user_id))]
     pub async fn contact_data(
         &self,
         actor: &Actor,

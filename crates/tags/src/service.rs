@@ -29,12 +29,14 @@ impl TagService {
     }
 
     /// ALL first, then the flow's tags by position.
+    #[tracing::instrument(name = "tags.list", skip_all, fields(user = %actor.user_id, flow_id = %flow_id))]
     pub async fn list(&self, actor: &Actor, flow_id: Uuid) -> Result<TagListResponse, TagError> {
         visible_flow(&self.db, actor, flow_id).await?;
         Ok(list_response(repo::list(&self.db, flow_id).await?))
     }
 
     /// Adds a tag after the flow's other tags.
+    #[tracing::instrument(name = "tags.create", skip_all, fields(user = %actor.user_id, flow_id = %flow_id))]
     pub async fn create(
         &self,
         actor: &Actor,
@@ -75,6 +77,7 @@ impl TagService {
     }
 
     /// Renames or recolours a tag. `if_match` is the version the client last read.
+    #[tracing::instrument(name = "tags.update", skip_all, fields(user = %actor.user_id, flow_id = %flow_id, tag_id = %tag_id))]
     pub async fn update(
         &self,
         actor: &Actor,
@@ -139,6 +142,7 @@ impl TagService {
 
     /// Deletes a tag; the database detaches it from every attendance (cascade) and the tags after
     /// it move up, keeping positions 1..n.
+    #[tracing::instrument(name = "tags.delete", skip_all, fields(user = %actor.user_id, flow_id = %flow_id, tag_id = %tag_id))]
     pub async fn delete(&self, actor: &Actor, flow_id: Uuid, tag_id: Uuid) -> Result<(), TagError> {
         let txn = self.db.begin().await?;
         visible_flow(&txn, actor, flow_id).await?;
@@ -157,6 +161,7 @@ impl TagService {
     }
 
     /// Puts the flow's tags in the order of `tag_ids`, which must list each of them once.
+    #[tracing::instrument(name = "tags.reorder", skip_all, fields(user = %actor.user_id, flow_id = %flow_id))]
     pub async fn reorder(
         &self,
         actor: &Actor,
