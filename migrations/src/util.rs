@@ -31,5 +31,5 @@ pub fn index(table: &'static str, name: &str, columns: &[&'static str]) -> Index
     for column in columns {
         index.col(*column);
     }
-    index.to_owned()
+    index.clone()
 }

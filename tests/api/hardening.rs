@@ -151,18 +151,18 @@ struct Outage {
 }
 
 impl Outage {
-    async fn start(target: SocketAddr) -> Outage {
+    fn start(target: SocketAddr) -> Outage {
         let mut outage = Outage {
             port: 0,
             target,
             tasks: Arc::default(),
         };
-        outage.restore().await;
+        outage.restore();
         outage
     }
 
     /// Listens (again) on the same port and forwards every connection.
-    async fn restore(&mut self) {
+    fn restore(&mut self) {
         let socket = TcpSocket::new_v4().unwrap();
         socket.set_reuseaddr(true).unwrap();
         socket
@@ -212,7 +212,7 @@ async fn with_the_database_unreachable_requests_answer_503_with_retry_after_then
         .unwrap()
         .next()
         .unwrap();
-    let mut outage = Outage::start(target).await;
+    let mut outage = Outage::start(target);
     let proxied = format!("127.0.0.1:{}", outage.port);
     let app =
         spawn_app_with(|s| s.database.url = s.database.url.replace(host_port, &proxied)).await;
@@ -231,7 +231,7 @@ async fn with_the_database_unreachable_requests_answer_503_with_retry_after_then
     expect_problem(during, 503, "database_unavailable").await;
     assert_eq!(ready_during.status(), 503);
 
-    outage.restore().await;
+    outage.restore();
     let mut ready = 0;
     for _ in 0..100 {
         let probe = app

@@ -55,11 +55,11 @@ async fn the_mailbox_password_is_write_only_and_encrypted_at_rest() {
         !format!("{row:?}").contains(&stored),
         "Debug shows no ciphertext"
     );
-    assert_no_clear_password_in_sqlite_file(&app).await;
+    assert_no_clear_password_in_sqlite_file(&app);
 }
 
 /// On SQLite the whole database file (and its WAL) is searched for the password's bytes.
-async fn assert_no_clear_password_in_sqlite_file(app: &MailApp) {
+fn assert_no_clear_password_in_sqlite_file(app: &MailApp) {
     let Some(path) = app.sqlite_path() else {
         return;
     };

@@ -30,7 +30,7 @@ impl Throttle {
         let mut seen = self
             .seen
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let window = self.window;
         let recent = |t: &Instant| now.saturating_duration_since(*t) < window;
         // Forget users whose uses are all old, so the map stays as small as the active users.
