@@ -72,9 +72,8 @@ const STILL_TO_MOVE: &[(&str, &str)] = &[
     ("reports", "users"),
     ("sales", "attendances"),
     ("sales", "contacts"),
-    // Whether a tag is in use; the flow a tag belongs to.
+    // The tags of attendances, read through their links.
     ("tags", "attendance_tags"),
-    ("tags", "flows"),
 ];
 
 fn owner_of(table: &str) -> Option<&'static str> {

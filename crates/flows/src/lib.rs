@@ -10,4 +10,5 @@ pub mod service;
 
 pub use access::{visible_flow, visible_flow_ids};
 pub use error::FlowError;
+pub use repo::lock_flow;
 pub use service::FlowService;

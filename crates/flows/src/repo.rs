@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use crm_core::Actor;
 use crm_entity::{flow_users, flows, keyset, users};
+use sea_orm::sea_query::LockType;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
@@ -135,4 +136,19 @@ pub async fn authorized_users(
         .order_by_asc(users::Column::Id)
         .all(db)
         .await
+}
+
+/// Serializes writers of what belongs to one flow (its tags number positions from what they
+/// read: `max + 1`, renumbering). PostgreSQL locks the flow's row without blocking the foreign-key
+/// checks of inserts into the flow (`NO KEY UPDATE`); SQLite has a single writer already and
+/// drops the clause.
+pub async fn lock_flow(db: &impl ConnectionTrait, flow_id: Uuid) -> Result<(), DbErr> {
+    flows::Entity::find_by_id(flow_id)
+        .select_only()
+        .column(flows::Column::Id)
+        .lock(LockType::NoKeyUpdate)
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await
+        .map(|_| ())
 }

@@ -22,7 +22,7 @@ pub async fn tags_in_flow(
 /// Takes the lock that every writer of the flow's tags takes first (its `flows` row), so a
 /// caller that will link and create tags in turn cannot deadlock with a tag's delete.
 pub async fn lock_flow_tags(db: &impl ConnectionTrait, flow_id: Uuid) -> Result<(), DbErr> {
-    repo::lock_flow(db, flow_id).await
+    crm_flows::lock_flow(db, flow_id).await
 }
 
 /// The flow's tag named `name` ignoring case and accents, else a new one after the flow's last
@@ -39,7 +39,7 @@ pub async fn find_or_create_by_name(
     if let Some(tag) = repo::by_name_key(db, flow_id, &key).await? {
         return Ok(tag);
     }
-    repo::lock_flow(db, flow_id).await?;
+    crm_flows::lock_flow(db, flow_id).await?;
     let now = Utc::now();
     let tag = tags::Model {
         id: crm_core::id::new_id(),

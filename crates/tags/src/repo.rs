@@ -1,28 +1,13 @@
 //! Queries on tags and their links to attendances.
 
 use chrono::{DateTime, Utc};
-use crm_entity::{attendance_tags, flows, tags};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LockType};
+use crm_entity::{attendance_tags, tags};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter,
     QueryOrder, QuerySelect, RelationDef,
 };
 use uuid::Uuid;
-
-/// Serializes the writers of one flow's tags, which number positions from what they read
-/// (`max + 1`, renumbering). PostgreSQL locks the flow's row without blocking the foreign-key
-/// checks of inserts into the flow (`NO KEY UPDATE`); SQLite has a single writer already and
-/// drops the clause.
-pub async fn lock_flow(db: &impl ConnectionTrait, flow_id: Uuid) -> Result<(), DbErr> {
-    flows::Entity::find_by_id(flow_id)
-        .select_only()
-        .column(flows::Column::Id)
-        .lock(LockType::NoKeyUpdate)
-        .into_tuple::<Uuid>()
-        .one(db)
-        .await
-        .map(|_| ())
-}
 
 /// The flow's tags in display order.
 pub async fn list(db: &impl ConnectionTrait, flow_id: Uuid) -> Result<Vec<tags::Model>, DbErr> {

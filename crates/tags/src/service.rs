@@ -52,7 +52,7 @@ impl TagService {
         if name.is_reserved() {
             return Err(TagError::ReservedName);
         }
-        repo::lock_flow(&txn, flow_id).await?;
+        crm_flows::lock_flow(&txn, flow_id).await?;
         if repo::by_name_key(&txn, flow_id, &name.key).await?.is_some() {
             return Err(TagError::DuplicateName);
         }
@@ -94,7 +94,7 @@ impl TagService {
         // The flow first, as every writer of its tags: the trigger that raises the flow's tags
         // version takes it anyway, after the tag's row, and the other order could deadlock
         // with a delete.
-        repo::lock_flow(&txn, flow_id).await?;
+        crm_flows::lock_flow(&txn, flow_id).await?;
         let current = repo::find(&txn, flow_id, tag_id)
             .await?
             .ok_or(TagError::NotFound)?;
@@ -149,7 +149,7 @@ impl TagService {
         if tag_id == ALL_TAG_ID {
             return Err(TagError::Virtual);
         }
-        repo::lock_flow(&txn, flow_id).await?;
+        crm_flows::lock_flow(&txn, flow_id).await?;
         repo::find(&txn, flow_id, tag_id)
             .await?
             .ok_or(TagError::NotFound)?;
@@ -170,7 +170,7 @@ impl TagService {
     ) -> Result<TagListResponse, TagError> {
         let txn = self.db.begin().await?;
         visible_flow(&txn, actor, flow_id).await?;
-        repo::lock_flow(&txn, flow_id).await?;
+        crm_flows::lock_flow(&txn, flow_id).await?;
         let current = repo::list(&txn, flow_id).await?;
         let ordered = check_order(current, &request.tag_ids)?;
         repo::renumber(&txn, &ordered, Utc::now()).await?;
