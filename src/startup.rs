@@ -123,7 +123,15 @@ impl Application {
             );
         }
         let mail = MailService::new(db.clone(), &settings.mail)?;
-        let sender = Sender::new(db.clone(), mail.cipher().clone(), settings.mail.clone())?.spawn();
+        // The sender reports each message's outcome on its interaction, the attendances' table.
+        let outcomes = Arc::new(crm_attendances::NotificationOutcomes);
+        let sender = Sender::new(
+            db.clone(),
+            mail.cipher().clone(),
+            settings.mail.clone(),
+            outcomes,
+        )?
+        .spawn();
         let workers = match settings.server.workers {
             0 => std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
             n => n,

@@ -61,8 +61,7 @@ const STILL_TO_MOVE: &[(&str, &str)] = &[
     ("contacts", "users"),
     // The authorized users' names.
     ("flows", "users"),
-    // A sent message marks its interaction; the sender's name.
-    ("mail", "interactions"),
+    // The sender's name and address.
     ("mail", "users"),
     ("purchases", "attendances"),
     ("purchases", "contacts"),

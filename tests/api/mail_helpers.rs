@@ -398,5 +398,6 @@ pub async fn another_sender(app: &MailApp) -> crm_mail::Sender {
     settings.batch_size = 2;
     let cipher = crm_mail::crypto::Cipher::from_base64(&settings.secret_key).unwrap();
     let db = Database::connect(app.database_url.clone()).await.unwrap();
-    crm_mail::Sender::new(db, cipher, settings).unwrap()
+    let outcomes = std::sync::Arc::new(crm_attendances::NotificationOutcomes);
+    crm_mail::Sender::new(db, cipher, settings, outcomes).unwrap()
 }

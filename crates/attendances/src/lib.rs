@@ -10,6 +10,7 @@ mod lifecycle;
 mod listing;
 pub mod model;
 mod notes;
+mod notification;
 pub mod print;
 mod repo;
 mod respond;
@@ -18,6 +19,7 @@ pub mod service;
 
 pub use error::AttendanceError;
 pub use listing::DEFAULT_COLUMNS;
+pub use notification::NotificationOutcomes;
 pub use repo::{add_to_receivable, next_counter, rebuild_counts, record_event};
 pub use service::AttendanceService;
 pub use service::load as load_visible;

@@ -9,6 +9,7 @@ pub mod dto;
 pub mod error;
 mod mailbox;
 pub mod model;
+pub mod outcome;
 mod repo;
 pub mod sender;
 pub mod service;
@@ -20,6 +21,7 @@ mod templates;
 mod throttle;
 
 pub use error::MailError;
+pub use outcome::{Outcome, Outcomes};
 pub use sender::{Sender, SenderHandle};
 pub use service::MailService;
 pub use settings::MailSettings;

@@ -1,7 +1,7 @@
-//! Queries on mailboxes, templates, the outbox and the notification state of interactions.
+//! Queries on mailboxes, templates and the outbox.
 
 use chrono::{DateTime, Utc};
-use crm_entity::{interactions, mail_templates, mailboxes, outbox, users};
+use crm_entity::{mail_templates, mailboxes, outbox, users};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
@@ -228,27 +228,6 @@ pub async fn save_message(db: &impl ConnectionTrait, row: outbox::Model) -> Resu
     outbox::Entity::update_many()
         .set(outbox::ActiveModel::from(row).reset_all())
         .filter(outbox::Column::Id.eq(id))
-        .exec(db)
-        .await
-        .map(|_| ())
-}
-
-/// Shows a notification's state on its interaction.
-pub async fn set_notification(
-    db: &impl ConnectionTrait,
-    interaction_id: Uuid,
-    status: &str,
-    error: Option<String>,
-    message_id: Option<String>,
-) -> Result<(), DbErr> {
-    interactions::Entity::update_many()
-        .col_expr(
-            interactions::Column::NotificationStatus,
-            Expr::value(status),
-        )
-        .col_expr(interactions::Column::NotificationError, Expr::value(error))
-        .col_expr(interactions::Column::MessageId, Expr::value(message_id))
-        .filter(interactions::Column::Id.eq(interaction_id))
         .exec(db)
         .await
         .map(|_| ())

@@ -23,6 +23,7 @@ use uuid::Uuid;
 
 use crate::MailError;
 use crate::crypto::Cipher;
+use crate::outcome::{Outcome, Outcomes};
 use crate::repo;
 use crate::session::{SendError, SmtpPolicy};
 use crate::settings::MailSettings;
@@ -54,6 +55,7 @@ pub struct Sender {
     settings: MailSettings,
     policy: SmtpPolicy,
     slots: Arc<Semaphore>,
+    outcomes: Arc<dyn Outcomes>,
 }
 
 /// What a mailbox's task gives back: its sender and how many messages it tried (or the
@@ -66,10 +68,12 @@ impl Sender {
         db: DatabaseConnection,
         cipher: Cipher,
         settings: MailSettings,
+        outcomes: Arc<dyn Outcomes>,
     ) -> Result<Self, MailError> {
         Ok(Self {
             db,
             cipher,
+            outcomes,
             policy: settings.smtp_policy()?,
             settings,
             slots: Arc::new(Semaphore::new(MAILBOXES_AT_ONCE)),
@@ -221,7 +225,10 @@ impl Sender {
                 let (interaction, message_id) =
                     (message.interaction_id, message.message_id.clone());
                 repo::save_message(&txn, message).await?;
-                repo::set_notification(&txn, interaction, "sent", None, Some(message_id)).await?;
+                let sent = Outcome::Sent {
+                    message_id: &message_id,
+                };
+                self.outcomes.record(&txn, interaction, sent).await?;
             }
             Err(error) => {
                 let attempts = u32::try_from(message.attempts).unwrap_or(u32::MAX);
@@ -235,10 +242,14 @@ impl Sender {
                     message.next_attempt_at = now + self.settings.backoff(attempts);
                 }
                 message.last_error = Some(error.clone());
-                let status = if give_up { "failed" } else { "pending" };
                 let interaction = message.interaction_id;
                 repo::save_message(&txn, message).await?;
-                repo::set_notification(&txn, interaction, status, Some(error), None).await?;
+                let outcome = if give_up {
+                    Outcome::Failed { error: &error }
+                } else {
+                    Outcome::Retrying { error: &error }
+                };
+                self.outcomes.record(&txn, interaction, outcome).await?;
             }
         }
         txn.commit().await?;

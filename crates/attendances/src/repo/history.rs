@@ -3,7 +3,10 @@
 use chrono::{DateTime, Utc};
 use crm_entity::{attendance_events, interactions, users};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, FromQueryResult, Set, StatementBuilder};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, Set, StatementBuilder,
+};
 use uuid::Uuid;
 
 /// An interaction with its author's name.
@@ -212,4 +215,25 @@ pub async fn timeline(
     EventRow::find_by_statement(StatementBuilder::build(&select, &db.get_database_backend()))
         .all(db)
         .await
+}
+
+/// Shows a notification's state on its interaction.
+pub async fn set_notification(
+    db: &impl ConnectionTrait,
+    interaction_id: Uuid,
+    status: &str,
+    error: Option<String>,
+    message_id: Option<String>,
+) -> Result<(), DbErr> {
+    interactions::Entity::update_many()
+        .col_expr(
+            interactions::Column::NotificationStatus,
+            Expr::value(status),
+        )
+        .col_expr(interactions::Column::NotificationError, Expr::value(error))
+        .col_expr(interactions::Column::MessageId, Expr::value(message_id))
+        .filter(interactions::Column::Id.eq(interaction_id))
+        .exec(db)
+        .await
+        .map(|_| ())
 }
