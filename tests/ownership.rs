@@ -56,8 +56,7 @@ const STILL_TO_MOVE: &[(&str, &str)] = &[
     ("attendances", "sales"),
     ("attendances", "tags"),
     ("attendances", "users"),
-    // A rename rewrites the attendances' copy of the name; the edit rule and the authors' names.
-    ("contacts", "attendances"),
+    // The names of who changed a contact.
     ("contacts", "users"),
     // The authorized users' names.
     ("flows", "users"),

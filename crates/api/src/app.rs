@@ -79,7 +79,10 @@ impl AppState {
     ) -> Self {
         Self {
             flows: FlowService::new(db.clone()),
-            contacts: ContactService::new(db.clone()),
+            contacts: ContactService::new(
+                db.clone(),
+                Arc::new(crm_attendances::AttendancesOfContacts),
+            ),
             tags: TagService::new(db.clone()),
             sales: SaleService::new(db.clone()),
             purchases: PurchaseService::new(db.clone()),

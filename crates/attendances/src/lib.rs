@@ -2,6 +2,7 @@
 //! archive, trash, move, search, print. Sits on `flows`, `contacts` and `tags`; every use case
 //! goes through `crm_flows::visible_flow`.
 
+mod contact_uses;
 mod counts;
 pub mod dto;
 pub mod error;
@@ -17,6 +18,7 @@ mod respond;
 pub mod selection;
 pub mod service;
 
+pub use contact_uses::AttendancesOfContacts;
 pub use error::AttendanceError;
 pub use listing::DEFAULT_COLUMNS;
 pub use notification::NotificationOutcomes;

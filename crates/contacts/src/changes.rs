@@ -11,23 +11,21 @@ use chrono::{DateTime, Utc};
 use crm_core::page::{Cursor, Limit, paginate};
 use crm_core::{Actor, Page};
 use crm_entity::{contact_changes, contacts};
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, DatabaseTransaction};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use crate::dto::{ChangeActor, ContactChange};
-use crate::{ContactError, ContactService, repo};
+use crate::{ContactError, ContactService, ContactUses, repo};
 
 /// `Err(UsedElsewhere)` when a member may not edit the contact (see the module's rule).
 pub(crate) async fn ensure_may_edit(
-    db: &impl ConnectionTrait,
+    uses: &dyn ContactUses,
+    txn: &DatabaseTransaction,
     actor: &Actor,
     contact_id: Uuid,
 ) -> Result<(), ContactError> {
-    let Some(visible) = crm_flows::visible_flow_ids(actor) else {
-        return Ok(());
-    };
-    if repo::used_outside(db, contact_id, visible).await? {
+    if uses.used_out_of_sight(txn, actor, contact_id).await? {
         return Err(ContactError::UsedElsewhere);
     }
     Ok(())

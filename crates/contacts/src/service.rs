@@ -2,6 +2,8 @@
 //! may edit one is decided in `changes` (a member, only a contact whose attendances are all in
 //! flows they see); a contact still referenced by attendances cannot be deleted.
 
+use std::sync::Arc;
+
 use crm_core::page::{Cursor, Direction, Limit, paginate, parse_sort};
 use crm_core::{Actor, Page, text};
 use crm_entity::contacts;
@@ -15,16 +17,18 @@ use crate::error::map_db;
 use crate::model::{Document, DocumentKind};
 use crate::repo::{self, After, ListQuery, SortKey};
 use crate::validate::{Draft, Valid, validate};
-use crate::{ContactError, changes};
+use crate::{ContactError, ContactUses, changes};
 
 #[derive(Clone)]
 pub struct ContactService {
     pub(crate) db: DatabaseConnection,
+    /// The attendances that use contacts (a crate above this one), as the server wired them.
+    uses: Arc<dyn ContactUses>,
 }
 
 impl ContactService {
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    pub fn new(db: DatabaseConnection, uses: Arc<dyn ContactUses>) -> Self {
+        Self { db, uses }
     }
 
     /// Lists contacts, optionally matching `q` (accent- and case-insensitive) against name,
@@ -122,7 +126,7 @@ impl ContactService {
     ) -> Result<ContactResponse, ContactError> {
         let txn = self.db.begin().await?;
         let current = repo::by_id(&txn, id).await?.ok_or(ContactError::NotFound)?;
-        changes::ensure_may_edit(&txn, actor, id).await?;
+        changes::ensure_may_edit(self.uses.as_ref(), &txn, actor, id).await?;
         let valid = validate(apply(draft_of(&current), patch))?;
         if if_match.is_some_and(|v| v != current.version) {
             return Err(ContactError::VersionMismatch);
@@ -140,7 +144,7 @@ impl ContactService {
             return Err(ContactError::VersionMismatch);
         }
         if row.name != current.name {
-            repo::rename_contact(&txn, id, &row.name).await?;
+            self.uses.renamed(&txn, id, &row.name).await?;
         }
         changes::record(&txn, actor, Some(&current), &row, row.updated_at).await?;
         txn.commit().await?;

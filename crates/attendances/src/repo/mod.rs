@@ -1,10 +1,12 @@
 //! Queries on attendances, their tags, interactions and timeline.
 
+mod contact_uses;
 mod counts;
 mod history;
 mod list;
 mod shown;
 
+pub use contact_uses::*;
 pub use counts::*;
 pub use history::*;
 pub use list::*;
