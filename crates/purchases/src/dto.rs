@@ -1,30 +1,12 @@
-//! Request and response bodies of the purchase routes.
+//! Request and response bodies of the purchase routes. A line is the order line sales and
+//! purchases share (`crm_core::order`).
 
 use chrono::{DateTime, NaiveDate, Utc};
+pub use crm_core::order::{ItemRequest, ItemResponse};
 use crm_core::pricing::DiscountInput;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-
-/// One line of a purchase, as sent.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PurchaseItemRequest {
-    #[schema(min_length = 1, max_length = 500, example = "Papel A4 75 g/m² (resma)")]
-    pub description: String,
-    #[schema(max_length = 60, example = "PAP-A4-75")]
-    pub product_code: Option<String>,
-    /// Up to 4 decimals, more than zero.
-    #[schema(example = "10", pattern = r"^\d{1,7}(\.\d{1,4})?$")]
-    pub quantity: String,
-    /// Unit of measure (`UN`, `KG`, `CX`, `M2`…).
-    #[schema(min_length = 1, max_length = 6, example = "CX")]
-    pub unit: String,
-    /// Up to 4 decimals.
-    #[schema(example = "27.90", pattern = r"^\d{1,9}(\.\d{1,4})?$")]
-    pub unit_price: String,
-    pub discount: Option<DiscountInput>,
-}
 
 /// A new purchase, or the whole new content of one.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -48,7 +30,7 @@ pub struct PurchaseRequest {
     /// The day of the purchase; at most one day ahead of today (Brasília time).
     pub purchased_on: NaiveDate,
     #[schema(min_items = 1, max_items = 500)]
-    pub items: Vec<PurchaseItemRequest>,
+    pub items: Vec<ItemRequest>,
     #[schema(example = "35.00", pattern = r"^\d{1,9}(\.\d{1,2})?$")]
     pub freight: Option<String>,
     /// Discount on the sum of the lines.
@@ -65,27 +47,6 @@ pub struct SupplierRef {
     pub name: String,
 }
 
-/// One line of a purchase with its amounts.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct PurchaseItemResponse {
-    pub position: i32,
-    pub description: String,
-    pub product_code: Option<String>,
-    #[schema(example = "10")]
-    pub quantity: String,
-    pub unit: String,
-    #[schema(example = "27.90")]
-    pub unit_price: String,
-    pub discount: Option<DiscountInput>,
-    /// quantity × unit price, rounded to centavos (half to even).
-    #[schema(example = "279.00")]
-    pub gross: String,
-    #[schema(example = "13.95")]
-    pub discount_amount: String,
-    #[schema(example = "265.05")]
-    pub total: String,
-}
-
 /// A purchase with its lines and totals.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PurchaseResponse {
@@ -96,7 +57,7 @@ pub struct PurchaseResponse {
     pub flow_id: Uuid,
     pub supplier: SupplierRef,
     pub purchased_on: NaiveDate,
-    pub items: Vec<PurchaseItemResponse>,
+    pub items: Vec<ItemResponse>,
     /// Sum of the lines' totals.
     #[schema(example = "643.05")]
     pub subtotal: String,

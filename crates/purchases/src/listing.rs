@@ -2,8 +2,9 @@
 //! may see.
 
 use chrono::{DateTime, Utc};
+use crm_core::Actor;
+use crm_core::order::Period;
 use crm_core::page::{Cursor, Limit, paginate};
-use crm_core::{Actor, FieldErrors};
 use uuid::Uuid;
 
 use crate::PurchaseError;
@@ -37,19 +38,13 @@ impl PurchaseService {
         cursor: Option<&str>,
         limit: Limit,
     ) -> Result<PurchasePage, PurchaseError> {
-        if let (Some(from), Some(to)) = (params.from, params.to)
-            && from > to
-        {
-            return Err(
-                FieldErrors::single("to", "before_from", "must not be before `from`").into(),
-            );
-        }
+        let period = Period::parse(params.from, params.to)?;
         let filter = Filter {
             visible_flows: crm_flows::visible_flow_ids(actor),
             flow_id: params.flow_id,
             supplier_id: params.supplier_id,
-            purchased_from: params.from,
-            purchased_to: params.to,
+            purchased_from: period.from,
+            purchased_to: period.to,
             ..Filter::default()
         };
         self.page(&filter, cursor, limit, params.with_totals.unwrap_or(false))

@@ -1,25 +1,14 @@
-//! A purchase's content once every field is valid and every amount computed.
+//! A purchase's content once every field is valid and every amount computed. Its lines, their
+//! validation and the order's amounts are the order model it shares with sales
+//! (`crm_core::order`); what is a purchase's own is the supplier and the day bought.
 
 use chrono::{Days, NaiveDate};
-use crm_core::pricing::{self, DiscountInput, PricedLine, Totals};
-use crm_core::{FieldErrors, text};
+use crm_core::FieldErrors;
+use crm_core::order::{self, Line};
+use crm_core::pricing::{DiscountInput, Totals};
 use uuid::Uuid;
 
 use crate::dto::PurchaseRequest;
-
-/// Most lines a purchase may have.
-pub const MAX_ITEMS: usize = 500;
-
-/// A line, cleaned and priced.
-#[derive(Debug, Clone)]
-pub struct Line {
-    pub description: String,
-    pub product_code: Option<String>,
-    /// Upper-case (`UN`, `KG`).
-    pub unit: String,
-    pub discount: Option<DiscountInput>,
-    pub priced: PricedLine,
-}
 
 /// What a purchase says, valid: the supplier still has to be found (that needs the database).
 #[derive(Debug, Clone)]
@@ -48,55 +37,15 @@ impl Content {
                 format!("must not be after {}", today + Days::new(1)),
             );
         }
-        if request.items.is_empty() {
-            errors.add("items", "required", "a purchase needs at least one item");
-        }
-        if request.items.len() > MAX_ITEMS {
-            errors.add(
-                "items",
-                "too_many",
-                format!("a purchase has at most {MAX_ITEMS} items"),
-            );
-        }
-        let mut lines = Vec::new();
-        for (index, item) in request.items.iter().enumerate() {
-            let prefix = format!("items[{index}]");
-            let description = required(
-                &mut errors,
-                &format!("{prefix}.description"),
-                &item.description,
-                500,
-            );
-            let product_code = item
-                .product_code
-                .as_deref()
-                .map(|code| bounded(&mut errors, &format!("{prefix}.product_code"), code, 60));
-            let unit = required(&mut errors, &format!("{prefix}.unit"), &item.unit, 6);
-            match pricing::price_line(
-                &prefix,
-                &item.quantity,
-                &item.unit_price,
-                item.discount.as_ref(),
-            ) {
-                Ok(priced) => lines.push(Line {
-                    description,
-                    product_code: product_code.filter(|code| !code.is_empty()),
-                    unit: unit.to_uppercase(),
-                    discount: item.discount.clone(),
-                    priced,
-                }),
-                Err(line_errors) => errors.0.extend(line_errors.0),
-            }
-        }
+        let lines = order::parse_lines(&request.items, "a purchase", &mut errors);
         let notes = request
             .notes
             .as_deref()
-            .map(|notes| bounded(&mut errors, "notes", notes, 5000))
+            .map(|notes| order::bounded(&mut errors, "notes", notes, 5000))
             .filter(|notes| !notes.is_empty());
         errors.into_result()?;
-        let priced: Vec<PricedLine> = lines.iter().map(|line| line.priced.clone()).collect();
-        let totals = pricing::totals(
-            &priced,
+        let totals = order::totals(
+            &lines,
             request.freight.as_deref(),
             request.discount.as_ref(),
         )?;
@@ -111,35 +60,14 @@ impl Content {
     }
 }
 
-/// Like [`bounded`], and an error when nothing is left after trimming.
-fn required(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> String {
-    let value = bounded(errors, field, value, max);
-    if value.is_empty() {
-        errors.add(field, "required", "must not be empty");
-    }
-    value
-}
-
-/// The cleaned text (trimmed, NFC); an error when it is longer than `max` characters.
-fn bounded(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> String {
-    let value = text::clean(value);
-    if value.chars().count() > max {
-        errors.add(
-            field,
-            "too_long",
-            format!("must have at most {max} characters"),
-        );
-    }
-    value
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dto::PurchaseItemRequest;
+    use crm_core::order::ItemRequest;
+    use crm_core::pricing;
 
-    fn item(quantity: &str, unit_price: &str) -> PurchaseItemRequest {
-        PurchaseItemRequest {
+    fn item(quantity: &str, unit_price: &str) -> ItemRequest {
+        ItemRequest {
             description: " Parafuso ".to_owned(),
             product_code: None,
             quantity: quantity.to_owned(),
@@ -149,7 +77,7 @@ mod tests {
         }
     }
 
-    fn request(on: &str, items: Vec<PurchaseItemRequest>) -> PurchaseRequest {
+    fn request(on: &str, items: Vec<ItemRequest>) -> PurchaseRequest {
         PurchaseRequest {
             supplier_id: Uuid::nil(),
             purchased_on: on.parse().unwrap(),

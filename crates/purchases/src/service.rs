@@ -3,14 +3,15 @@
 //! 404 like any record of that flow.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use crm_core::pricing::{self, DiscountInput};
+use crm_core::order::{self, ItemResponse, StoredLine};
+use crm_core::pricing;
 use crm_core::{Actor, FieldErrors, Money};
 use crm_entity::{attendances, purchase_items, purchases};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::dto::{PurchaseItemResponse, PurchaseRequest, PurchaseResponse, SupplierRef};
+use crate::dto::{PurchaseRequest, PurchaseResponse, SupplierRef};
 use crate::model::Content;
 use crate::{PurchaseError, repo};
 
@@ -221,37 +222,41 @@ fn fill(row: &mut purchases::Model, content: &Content) {
     row.discount_cents = pricing::to_cents(content.totals.discount);
     row.freight_cents = pricing::to_cents(content.totals.freight);
     row.total_cents = pricing::to_cents(content.totals.total);
-    row.discount = content.discount.as_ref().map(discount_json);
+    row.discount = content.discount.as_ref().map(order::stored_discount);
 }
 
 fn item_rows(purchase_id: Uuid, content: &Content) -> Vec<purchase_items::Model> {
-    content
-        .lines
-        .iter()
-        .enumerate()
-        .map(|(index, line)| purchase_items::Model {
-            id: crm_core::id::new_id(),
-            purchase_id,
-            position: i32::try_from(index + 1).unwrap_or(i32::MAX),
-            description: line.description.clone(),
-            product_code: line.product_code.clone(),
-            quantity: line.priced.quantity.normalize().to_string(),
-            unit: line.unit.clone(),
-            unit_price: line.priced.unit_price.to_string(),
-            discount: line.discount.as_ref().map(discount_json),
-            gross_cents: pricing::to_cents(line.priced.gross),
-            discount_cents: pricing::to_cents(line.priced.discount),
-            total_cents: pricing::to_cents(line.priced.total),
-        })
-        .collect()
+    let row = |line: StoredLine| purchase_items::Model {
+        id: crm_core::id::new_id(),
+        purchase_id,
+        position: line.position,
+        description: line.description,
+        product_code: line.product_code,
+        quantity: line.quantity,
+        unit: line.unit,
+        unit_price: line.unit_price,
+        discount: line.discount,
+        gross_cents: line.gross_cents,
+        discount_cents: line.discount_cents,
+        total_cents: line.total_cents,
+    };
+    let lines = content.lines.iter().enumerate();
+    lines.map(|(index, line)| row(line.stored(index))).collect()
 }
 
-fn discount_json(discount: &DiscountInput) -> String {
-    serde_json::to_string(discount).unwrap_or_default()
-}
-
-fn discount_of(stored: Option<&str>) -> Option<DiscountInput> {
-    stored.and_then(|s| serde_json::from_str(s).ok())
+fn item_response(item: purchase_items::Model) -> ItemResponse {
+    ItemResponse::from(StoredLine {
+        position: item.position,
+        description: item.description,
+        product_code: item.product_code,
+        quantity: item.quantity,
+        unit: item.unit,
+        unit_price: item.unit_price,
+        discount: item.discount,
+        gross_cents: item.gross_cents,
+        discount_cents: item.discount_cents,
+        total_cents: item.total_cents,
+    })
 }
 
 pub(crate) fn money(cents: i64) -> String {
@@ -270,23 +275,9 @@ fn respond(
         flow_id: row.flow_id,
         supplier,
         purchased_on: row.purchased_on,
-        items: items
-            .into_iter()
-            .map(|item| PurchaseItemResponse {
-                position: item.position,
-                description: item.description,
-                product_code: item.product_code,
-                quantity: item.quantity,
-                unit: item.unit,
-                unit_price: item.unit_price,
-                discount: discount_of(item.discount.as_deref()),
-                gross: money(item.gross_cents),
-                discount_amount: money(item.discount_cents),
-                total: money(item.total_cents),
-            })
-            .collect(),
+        items: items.into_iter().map(item_response).collect(),
         subtotal: money(row.subtotal_cents),
-        discount: discount_of(row.discount.as_deref()),
+        discount: order::discount_of(row.discount.as_deref()),
         discount_amount: money(row.discount_cents),
         freight: money(row.freight_cents),
         total: money(row.total_cents),

@@ -1,36 +1,14 @@
-//! Request and response bodies of the sales routes.
+//! Request and response bodies of the sales routes. A line is the order line sales and
+//! purchases share (`crm_core::order`).
 
 use chrono::{DateTime, NaiveDate, Utc};
+pub use crm_core::order::{ItemRequest, ItemResponse};
 use crm_core::pricing::DiscountInput;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::model::SaleStatus;
-
-/// One line of an order, as sent.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ItemRequest {
-    #[schema(
-        min_length = 1,
-        max_length = 500,
-        example = "Cadeira de escritório ergonômica"
-    )]
-    pub description: String,
-    #[schema(max_length = 60, example = "CAD-ERG-01")]
-    pub product_code: Option<String>,
-    /// Up to 4 decimals, more than zero.
-    #[schema(example = "30", pattern = r"^\d{1,7}(\.\d{1,4})?$")]
-    pub quantity: String,
-    /// Unit of measure (`UN`, `KG`, `CX`, `M2`…).
-    #[schema(min_length = 1, max_length = 6, example = "UN")]
-    pub unit: String,
-    /// Up to 4 decimals.
-    #[schema(example = "150.00", pattern = r"^\d{1,9}(\.\d{1,4})?$")]
-    pub unit_price: String,
-    pub discount: Option<DiscountInput>,
-}
 
 /// A new order, or the content of a new version.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -64,27 +42,6 @@ pub struct SaleRequest {
     pub notes: Option<String>,
     /// Whether an NF-e is to be issued for it.
     pub issue_nfe: Option<bool>,
-}
-
-/// One line of an order with its amounts.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ItemResponse {
-    pub position: i32,
-    pub description: String,
-    pub product_code: Option<String>,
-    #[schema(example = "30")]
-    pub quantity: String,
-    pub unit: String,
-    #[schema(example = "150.00")]
-    pub unit_price: String,
-    pub discount: Option<DiscountInput>,
-    /// quantity × unit price, rounded to centavos (half to even).
-    #[schema(example = "4500.00")]
-    pub gross: String,
-    #[schema(example = "225.00")]
-    pub discount_amount: String,
-    #[schema(example = "4275.00")]
-    pub total: String,
 }
 
 /// One version of an order.

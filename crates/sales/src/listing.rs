@@ -1,8 +1,9 @@
 //! Lists of orders: an attendance's "sales" tab and the global list of what the caller may see.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Utc};
+use crm_core::order::Period;
 use crm_core::page::{Cursor, Limit, paginate};
-use crm_core::{Actor, FieldErrors, Money};
+use crm_core::{Actor, Money};
 use uuid::Uuid;
 
 use crate::SaleError;
@@ -35,21 +36,15 @@ impl SaleService {
         cursor: Option<&str>,
         limit: Limit,
     ) -> Result<SalePage, SaleError> {
-        if let (Some(from), Some(to)) = (params.from, params.to)
-            && from > to
-        {
-            return Err(
-                FieldErrors::single("to", "before_from", "must not be before `from`").into(),
-            );
-        }
+        let period = Period::parse(params.from, params.to)?;
+        let (created_from, created_before) =
+            period.instants(crm_attendances::model::business_offset());
         let filter = Filter {
             visible_flows: crm_flows::visible_flow_ids(actor),
             flow_id: params.flow_id,
             status: params.status.map(|s| s.as_str().to_owned()),
-            created_from: params.from.map(start_of_day),
-            created_before: params
-                .to
-                .map(|to| start_of_day(to) + chrono::Duration::days(1)),
+            created_from,
+            created_before,
             ..Filter::default()
         };
         self.page(&filter, cursor, limit, params.with_totals.unwrap_or(false))
@@ -98,15 +93,4 @@ impl SaleService {
             totals,
         })
     }
-}
-
-/// Midnight of a day in Brasília time, in UTC.
-fn start_of_day(day: NaiveDate) -> DateTime<Utc> {
-    let offset = crm_attendances::model::business_offset();
-    day.and_hms_opt(0, 0, 0)
-        .and_then(|naive| offset.from_local_datetime(&naive).single())
-        .map_or_else(
-            || day.and_time(chrono::NaiveTime::MIN).and_utc(),
-            |t| t.with_timezone(&Utc),
-        )
 }
