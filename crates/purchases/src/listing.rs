@@ -14,6 +14,7 @@ use crate::service::{PurchaseService, money};
 
 impl PurchaseService {
     /// The purchases of an attendance, newest first.
+    #[tracing::instrument(name = "purchases.for_attendance", skip_all, fields(user = %actor.user_id, attendance_id = %attendance_id))]
     pub async fn for_attendance(
         &self,
         actor: &Actor,
@@ -31,6 +32,7 @@ impl PurchaseService {
 
     /// Every purchase the caller may see, newest first, filtered by flow, supplier and the day
     /// of purchase.
+    #[tracing::instrument(name = "purchases.list", skip_all, fields(user = %actor.user_id))]
     pub async fn list(
         &self,
         actor: &Actor,

@@ -29,6 +29,7 @@ impl PurchaseService {
     }
 
     /// Registers a purchase on an attendance and notes it in the attendance's timeline.
+    #[tracing::instrument(name = "purchases.create", skip_all, fields(user = %actor.user_id, attendance_id = %attendance_id))]
     pub async fn create(
         &self,
         actor: &Actor,
@@ -83,6 +84,7 @@ impl PurchaseService {
     }
 
     /// The purchase with its lines.
+    #[tracing::instrument(name = "purchases.get", skip_all, fields(user = %actor.user_id, id = %id))]
     pub async fn get(&self, actor: &Actor, id: Uuid) -> Result<PurchaseResponse, PurchaseError> {
         let row = repo::by_id(&self.db, id)
             .await?
@@ -100,6 +102,7 @@ impl PurchaseService {
     /// Replaces the purchase's content (supplier, day, lines, freight, discount, notes) and
     /// recomputes it. `expected` is the version the client edited (`If-Match`); another one is
     /// 412, so no edit is lost.
+    #[tracing::instrument(name = "purchases.replace", skip_all, fields(user = %actor.user_id, id = %id))]
     pub async fn replace(
         &self,
         actor: &Actor,

@@ -13,6 +13,7 @@ use crate::service::{SaleService, status_of};
 
 impl SaleService {
     /// The orders of an attendance, newest first.
+    #[tracing::instrument(name = "sales.for_attendance", skip_all, fields(user = %actor.user_id, attendance_id = %attendance_id))]
     pub async fn for_attendance(
         &self,
         actor: &Actor,
@@ -29,6 +30,7 @@ impl SaleService {
     }
 
     /// Every order the caller may see, newest first, filtered by status, flow and period.
+    #[tracing::instrument(name = "sales.list", skip_all, fields(user = %actor.user_id))]
     pub async fn list(
         &self,
         actor: &Actor,

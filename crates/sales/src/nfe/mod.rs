@@ -71,6 +71,7 @@ impl ErrorCode for NfeError {
 
 impl SaleService {
     /// The NF-e data of an order: the saved completion over the prefill, with what is missing.
+    #[tracing::instrument(name = "sales.nfe", skip_all, fields(user = %actor.user_id, id = %id))]
     pub async fn nfe(&self, actor: &Actor, id: Uuid) -> Result<NfeResponse, NfeError> {
         let sale = visible_sale(&self.db, actor, id).await?;
         let row = repo::stored(&self.db, sale.id).await?;
@@ -82,6 +83,7 @@ impl SaleService {
 
     /// Saves the user's completion of the NF-e data. `expected` is the version read (`If-Match`,
     /// 0 before the first save); another one is 412.
+    #[tracing::instrument(name = "sales.save_nfe", skip_all, fields(user = %actor.user_id, id = %id))]
     pub async fn save_nfe(
         &self,
         actor: &Actor,

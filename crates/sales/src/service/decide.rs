@@ -13,6 +13,7 @@ use crate::{SaleError, repo};
 
 impl SaleService {
     /// approve, reject or cancel, acting on the current version (`If-Match` may name it).
+    #[tracing::instrument(name = "sales.transition", skip_all, fields(user = %actor.user_id, id = %id))]
     pub async fn transition(
         &self,
         actor: &Actor,

@@ -32,12 +32,14 @@ impl SaleService {
     }
 
     /// The order with its current version.
+    #[tracing::instrument(name = "sales.get", skip_all, fields(user = %actor.user_id, id = %id))]
     pub async fn get(&self, actor: &Actor, id: Uuid) -> Result<SaleResponse, SaleError> {
         let sale = visible_sale(&self.db, actor, id).await?;
         respond(&self.db, sale).await
     }
 
     /// Every version, oldest first; all but the last are outdated.
+    #[tracing::instrument(name = "sales.versions", skip_all, fields(user = %actor.user_id, id = %id))]
     pub async fn versions(&self, actor: &Actor, id: Uuid) -> Result<VersionList, SaleError> {
         let sale = visible_sale(&self.db, actor, id).await?;
         let versions = repo::versions(&self.db, sale.id, None).await?;

@@ -24,6 +24,7 @@ struct Priced {
 
 impl SaleService {
     /// Registers a quote (`awaiting_approval`) or a sale (`approved`) on an attendance.
+    #[tracing::instrument(name = "sales.create", skip_all, fields(user = %actor.user_id, attendance_id = %attendance_id))]
     pub async fn create(
         &self,
         actor: &Actor,
@@ -88,6 +89,7 @@ impl SaleService {
 
     /// Replaces the order's content with a new version (n + 1). `expected` is the version the
     /// client edited (`If-Match`); an older one is 412, so no edit is lost.
+    #[tracing::instrument(name = "sales.revise", skip_all, fields(user = %actor.user_id, id = %id))]
     pub async fn revise(
         &self,
         actor: &Actor,
