@@ -308,7 +308,7 @@ fn order_discount(rng: &mut Rng, subtotal_cents: i64) -> DiscountInput {
     }
 }
 
-/// The version row and its lines, with the columns `crm_sales::service::register::insert_version` fills.
+/// The version row and its lines, with the columns `insert_version` of `crm_sales` (service::register) fills.
 fn write_version(
     rng: &mut Rng,
     out: &mut OrderRows,
