@@ -28,7 +28,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
 OUT="${BENCH_EXPORT_OUT:-$ROOT/bench/out-export}"
-BIN="$ROOT/target/release/crm"
+BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/crm"
 
 FLOWS="${BENCH_EXPORT_FLOWS:-2}"
 CONTACTS="${BENCH_EXPORT_CONTACTS:-50000}"

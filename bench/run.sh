@@ -38,7 +38,7 @@ ROOT=$(pwd)
 BENCH="$ROOT/bench"
 OUT="${BENCH_OUT:-$BENCH/out}"
 EXPLAIN="${BENCH_EXPLAIN:-$BENCH/explain}"
-BIN="$ROOT/target/release/crm"
+BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/crm"
 
 ATTENDANCES="${BENCH_ATTENDANCES:-1000000}"
 CONTACTS="${BENCH_CONTACTS:-200000}"
