@@ -32,6 +32,9 @@ pub struct ServerSettings {
     /// `X-Forwarded-For` name the client; empty: the TCP peer is the client.
     #[serde(default)]
     pub trusted_proxies: String,
+    /// The one header the trusted proxies write: `x-forwarded-for` or `forwarded`.
+    #[serde(default)]
+    pub forwarded_header: String,
     /// Time a request has to deliver its whole body before it is answered 408.
     pub body_timeout_seconds: u64,
 }

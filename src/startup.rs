@@ -6,7 +6,7 @@ use actix_web::dev::Server;
 use actix_web::{HttpServer, web};
 use crm_api::AppState;
 use crm_api::body_deadline::BodyTimeout;
-use crm_api::client_ip::TrustedProxies;
+use crm_api::client_ip::{ForwardedHeader, TrustedProxies};
 use crm_api::fallback::RouteTable;
 use crm_auth::AuthService;
 use crm_mail::{MailService, Sender, SenderHandle};
@@ -143,7 +143,9 @@ impl Application {
             settings.database.acquire_timeout(),
             &db,
         )?);
-        let proxies = TrustedProxies::parse(&settings.server.trusted_proxies)
+        let header = ForwardedHeader::parse(&settings.server.forwarded_header)
+            .map_err(StartupError::TrustedProxies)?;
+        let proxies = TrustedProxies::parse(&settings.server.trusted_proxies, header)
             .map_err(StartupError::TrustedProxies)?;
         let state = Arc::new(AppState::new(db, auth, mail).with_trusted_proxies(proxies));
         let document = Arc::new(crm_api::openapi_document());

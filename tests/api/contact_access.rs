@@ -116,14 +116,15 @@ async fn who_may_edit_a_shared_contact_depends_on_the_flows_that_use_it() {
             200,
         ),
     ];
-    for (case, token, contact, expected) in cases {
-        let status = edit_email(&app, token, contact, "novo@example.com").await;
+    for (index, (case, token, contact, expected)) in cases.into_iter().enumerate() {
+        let status = edit_email(&app, token, contact, &format!("caso{index}@example.com")).await;
         assert_eq!(status, expected, "{case}");
     }
+    // Case 0 (refused) and case 1 (allowed) wrote to the same contact: case 1's address stays.
     let kept = app
         .get(&format!("/contacts/{only_sales}"), &o.support_member)
         .await;
-    assert_eq!(expect_json(kept, 200).await["email"], "novo@example.com");
+    assert_eq!(expect_json(kept, 200).await["email"], "caso1@example.com");
     let untouched = app
         .get(&format!("/contacts/{trashed_in_sales}"), &app.admin_token)
         .await;

@@ -18,7 +18,9 @@ async fn behind_proxy() -> TestApp {
 async fn login_from(app: &TestApp, forwarded_for: &str, email: &str, password: &str) -> Response {
     app.client
         .post(app.url("/auth/login"))
+        // Both headers name the same client: whichever the app reads, it is this one.
         .header("X-Forwarded-For", forwarded_for)
+        .header("Forwarded", format!("for={forwarded_for}"))
         .json(&json!({"email": email, "password": password}))
         .send()
         .await
@@ -104,21 +106,32 @@ async fn x_forwarded_for_from_a_peer_that_is_not_a_trusted_proxy_is_ignored() {
 }
 
 #[tokio::test]
-async fn a_forwarded_header_from_a_trusted_proxy_names_the_client() {
-    let app = behind_proxy().await;
-    app.create_member(MARIA).await;
-    fail_five_times(&app, ATTACKER, MARIA).await;
+async fn only_the_header_the_proxy_writes_names_the_client() {
+    let rfc_proxy = spawn_app_with(|s| {
+        s.server.trusted_proxies = "127.0.0.1".to_owned();
+        s.server.forwarded_header = "forwarded".to_owned();
+    })
+    .await;
+    let xff_proxy = behind_proxy().await;
+    let login_claiming_home = |app: &TestApp, xff: &str| {
+        app.client
+            .post(app.url("/auth/login"))
+            .header("Forwarded", format!("for=\"{HOME}:4711\";proto=https"))
+            .header("X-Forwarded-For", xff.to_owned())
+            .json(&json!({"email": MARIA, "password": MEMBER_PASSWORD}))
+            .send()
+    };
+    for app in [&rfc_proxy, &xff_proxy] {
+        app.create_member(MARIA).await;
+        fail_five_times(app, ATTACKER, MARIA).await;
+    }
 
-    let response = app
-        .client
-        .post(app.url("/auth/login"))
-        .header("Forwarded", format!("for=\"{HOME}:4711\";proto=https"))
-        .json(&json!({"email": MARIA, "password": MEMBER_PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+    let by_forwarded = login_claiming_home(&rfc_proxy, ATTACKER).await.unwrap();
+    // The proxy appended the attacker to X-Forwarded-For and passed their Forwarded through.
+    let forged = login_claiming_home(&xff_proxy, ATTACKER).await.unwrap();
 
-    expect_json(response, 200).await;
+    expect_json(by_forwarded, 200).await;
+    expect_blocked(forged).await;
 }
 
 #[tokio::test]
@@ -163,4 +176,23 @@ async fn wrong_current_passwords_in_patch_me_are_throttled_like_logins() {
         1,
         "nothing changed"
     );
+}
+
+#[tokio::test]
+async fn concurrent_wrong_passwords_for_a_new_pair_are_counted_never_a_500() {
+    let app = behind_proxy().await;
+    app.create_member(MARIA).await;
+
+    let attempts = (0..12).map(|_| login_from(&app, ATTACKER, MARIA, "wrong password number x"));
+    let statuses: Vec<u16> = futures_util::future::join_all(attempts)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+
+    assert!(
+        statuses.iter().all(|s| [401, 429, 503].contains(s)),
+        "{statuses:?}"
+    );
+    expect_blocked(login_from(&app, ATTACKER, MARIA, MEMBER_PASSWORD).await).await;
 }

@@ -5,15 +5,43 @@
 //! its failed logins were counted against. So the headers count only when the peer is trusted,
 //! and then the chain is read from the right (the hops nearest to us, written by proxies we
 //! trust) to the first address that is not itself a trusted proxy: entries further left were
-//! written by the client and may be forged.
+//! written by the client and may be forged. Only the one header the proxies write is read
+//! (`server.forwarded_header`): most proxies append to `X-Forwarded-For` and pass a client's own
+//! `Forwarded` through untouched, so reading either would let the client write the whole chain.
 
 use std::net::{IpAddr, SocketAddr};
 
 use actix_web::http::header::HeaderMap;
 
-/// The proxies whose forwarding headers are believed.
+/// The proxies whose forwarding header is believed, and which header they write.
 #[derive(Debug, Clone, Default)]
-pub struct TrustedProxies(Vec<Network>);
+pub struct TrustedProxies {
+    networks: Vec<Network>,
+    header: ForwardedHeader,
+}
+
+/// The header the trusted proxies add the client's address to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ForwardedHeader {
+    /// `X-Forwarded-For` (nginx, HAProxy, cloud load balancers).
+    #[default]
+    XForwardedFor,
+    /// `Forwarded` (RFC 7239 `for=`).
+    Forwarded,
+}
+
+impl ForwardedHeader {
+    /// `x-forwarded-for` or `forwarded`, in any case.
+    pub fn parse(name: &str) -> Result<ForwardedHeader, String> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "x-forwarded-for" | "" => Ok(ForwardedHeader::XForwardedFor),
+            "forwarded" => Ok(ForwardedHeader::Forwarded),
+            other => Err(format!(
+                "server.forwarded_header must be x-forwarded-for or forwarded, not {other:?}"
+            )),
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Network {
@@ -23,7 +51,7 @@ struct Network {
 
 impl TrustedProxies {
     /// Parses comma-separated addresses or CIDR blocks (`10.0.0.1, 10.1.0.0/16, fd00::/8`).
-    pub fn parse(list: &str) -> Result<TrustedProxies, String> {
+    pub fn parse(list: &str, header: ForwardedHeader) -> Result<TrustedProxies, String> {
         list.split(',')
             .map(str::trim)
             .filter(|item| !item.is_empty())
@@ -31,12 +59,12 @@ impl TrustedProxies {
                 Network::parse(item).ok_or_else(|| format!("not an IP address or CIDR: {item}"))
             })
             .collect::<Result<Vec<_>, _>>()
-            .map(TrustedProxies)
+            .map(|networks| TrustedProxies { networks, header })
     }
 
     pub fn contains(&self, ip: IpAddr) -> bool {
         let ip = ip.to_canonical();
-        self.0.iter().any(|network| network.contains(ip))
+        self.networks.iter().any(|network| network.contains(ip))
     }
 
     /// The client's address for a request from `peer` carrying `headers`.
@@ -46,7 +74,7 @@ impl TrustedProxies {
             return Some(peer);
         }
         let mut client = peer;
-        for hop in forwarded_chain(headers).into_iter().rev() {
+        for hop in forwarded_chain(headers, self.header).into_iter().rev() {
             match hop {
                 Some(ip) if self.contains(ip) => client = ip,
                 Some(ip) => return Some(ip),
@@ -89,18 +117,17 @@ impl Network {
     }
 }
 
-/// The addresses the proxies recorded, client first: from `Forwarded` (RFC 7239 `for=`) when
-/// present, otherwise from `X-Forwarded-For`. `None` for an entry that is not an address.
-fn forwarded_chain(headers: &HeaderMap) -> Vec<Option<IpAddr>> {
+/// The addresses the proxies recorded in `header`, client first. `None` for an entry that is not
+/// an address.
+fn forwarded_chain(headers: &HeaderMap, header: ForwardedHeader) -> Vec<Option<IpAddr>> {
     let values = |name: &str| -> Vec<String> {
         headers
             .get_all(name)
             .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
             .collect()
     };
-    let forwarded = values("forwarded");
-    if !forwarded.is_empty() {
-        return forwarded
+    if header == ForwardedHeader::Forwarded {
+        return values("forwarded")
             .iter()
             .flat_map(|value| value.split(','))
             .map(|element| {
@@ -150,13 +177,15 @@ mod tests {
         map
     }
 
+    const XFF: ForwardedHeader = ForwardedHeader::XForwardedFor;
+
     fn ip(text: &str) -> Option<IpAddr> {
         text.parse().ok()
     }
 
     #[test]
     fn an_untrusted_peer_is_the_client_whatever_it_forwards() {
-        let proxies = TrustedProxies::parse("10.0.0.1").unwrap();
+        let proxies = TrustedProxies::parse("10.0.0.1", XFF).unwrap();
         let h = headers(&[
             ("x-forwarded-for", "192.0.2.9"),
             ("forwarded", "for=192.0.2.8"),
@@ -171,15 +200,16 @@ mod tests {
 
     #[test]
     fn behind_trusted_proxies_the_rightmost_untrusted_address_is_the_client() {
-        let proxies = TrustedProxies::parse(" 10.0.0.1 , 10.1.0.0/16").unwrap();
+        let proxies = TrustedProxies::parse(" 10.0.0.1 , 10.1.0.0/16", XFF).unwrap();
         let h = headers(&[("x-forwarded-for", "6.6.6.6, 192.0.2.9, 10.1.2.3")]);
 
         assert_eq!(proxies.client(ip("10.0.0.1"), &h), ip("192.0.2.9"));
     }
 
     #[test]
-    fn forwarded_wins_over_x_forwarded_for_and_takes_quoted_ipv6_with_ports() {
-        let proxies = TrustedProxies::parse("::1, 10.0.0.0/8").unwrap();
+    fn only_the_configured_header_is_read_and_forwarded_takes_quoted_ipv6_with_ports() {
+        let proxies = TrustedProxies::parse("::1, 10.0.0.0/8", ForwardedHeader::Forwarded).unwrap();
+        let by_xff = TrustedProxies::parse("::1, 10.0.0.0/8", XFF).unwrap();
         let h = headers(&[
             ("x-forwarded-for", "192.0.2.9"),
             (
@@ -190,11 +220,19 @@ mod tests {
         ]);
 
         assert_eq!(proxies.client(ip("::1"), &h), ip("2001:db8::7"));
+        // A proxy that appends to X-Forwarded-For passes the client's own Forwarded through:
+        // it is never read then.
+        assert_eq!(by_xff.client(ip("::1"), &h), ip("192.0.2.9"));
+        assert_eq!(
+            ForwardedHeader::parse("Forwarded"),
+            Ok(ForwardedHeader::Forwarded)
+        );
+        assert!(ForwardedHeader::parse("x-real-ip").is_err());
     }
 
     #[test]
     fn an_unknown_hop_stops_the_walk_at_the_last_trusted_proxy() {
-        let proxies = TrustedProxies::parse("10.0.0.0/8").unwrap();
+        let proxies = TrustedProxies::parse("10.0.0.0/8", ForwardedHeader::Forwarded).unwrap();
         let h = headers(&[("forwarded", "for=192.0.2.1, for=unknown, for=10.0.0.3")]);
 
         assert_eq!(proxies.client(ip("10.0.0.1"), &h), ip("10.0.0.3"));
@@ -206,9 +244,9 @@ mod tests {
 
     #[test]
     fn ipv4_mapped_peers_match_ipv4_proxies_and_bad_entries_are_refused() {
-        let proxies = TrustedProxies::parse("127.0.0.1").unwrap();
+        let proxies = TrustedProxies::parse("127.0.0.1", XFF).unwrap();
         assert!(proxies.contains("::ffff:127.0.0.1".parse().unwrap()));
-        assert!(TrustedProxies::parse("10.0.0.0/33").is_err());
-        assert!(TrustedProxies::parse("proxy.example.com").is_err());
+        assert!(TrustedProxies::parse("10.0.0.0/33", XFF).is_err());
+        assert!(TrustedProxies::parse("proxy.example.com", XFF).is_err());
     }
 }

@@ -98,16 +98,26 @@ impl PasswordHashing {
 
     async fn turn(&self) -> Result<Turn, AuthError> {
         match tokio::time::timeout(self.queue_wait, Arc::clone(&self.turns).acquire_owned()).await {
-            Ok(Ok(permit)) => Ok(Turn {
-                _permit: permit,
-                memory: self
+            Ok(Ok(permit)) => {
+                let mut memory = self
                     .memories
                     .lock()
                     .ok()
                     .and_then(|mut memories| memories.pop())
-                    .unwrap_or_default(),
-                memories: Arc::clone(&self.memories),
-            }),
+                    .unwrap_or_default();
+                // Sized for the current settings whatever hash it meets first: a turn that first
+                // met an older, cheaper hash would otherwise stay too small and allocate 19 MiB
+                // afresh for every hash after it.
+                let blocks = self.params.block_count();
+                if memory.len() < blocks {
+                    memory.resize(blocks, argon2::Block::default());
+                }
+                Ok(Turn {
+                    _permit: permit,
+                    memory,
+                    memories: Arc::clone(&self.memories),
+                })
+            }
             // The semaphore is never closed; a closed one would mean shutting down.
             Ok(Err(_)) | Err(_) => {
                 tracing::warn!("password hashing busy: a request waited its whole turn");

@@ -13,7 +13,11 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
 use crm_entity::login_throttle;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter, Set,
+};
 
 use crate::{AuthError, AuthSettings};
 
@@ -29,12 +33,23 @@ pub struct Keys {
 impl Keys {
     /// `account` is the e-mail key (lower case), so a login and `PATCH /me` count together.
     pub fn new(account: &str, client: Option<IpAddr>) -> Keys {
-        let address =
-            client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_canonical().to_string());
+        let address = client.map_or_else(|| "unknown".to_owned(), client_key);
         Keys {
             pair: format!("pair:{address}|{account}"),
             address: format!("ip:{address}"),
         }
+    }
+}
+
+/// The address as counted: an IPv6 client by its /64, the block one host or one subscriber
+/// usually holds whole (counting each address would give a guesser 2^64 fresh counters).
+fn client_key(ip: IpAddr) -> String {
+    match ip.to_canonical() {
+        IpAddr::V6(v6) => {
+            let network = u128::from(v6) & !(u128::MAX >> 64);
+            format!("{}/64", std::net::Ipv6Addr::from(network))
+        }
+        v4 => v4.to_string(),
     }
 }
 
@@ -97,35 +112,59 @@ async fn count(
     settings: &AuthSettings,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let window = settings.login_window();
-    let row = login_throttle::Entity::find_by_id(key.to_owned())
-        .one(db)
-        .await?;
+    use login_throttle::Column;
+    // Scoped here: in the module it would shadow `Ord::max` on integers.
+    use sea_orm::sea_query::ExprTrait as _;
     // `window_started_at` holds the last failure: the count is forgotten after a quiet window,
-    // so a patient guesser never gets back to the free tries while still guessing.
-    let failures = match &row {
-        Some(row) if row.window_started_at + window > now => row.failures.saturating_add(1),
-        _ => 1,
-    };
-    let blocked_until = block(failures, max, settings).map(|delay| now + delay);
-    match row {
-        Some(row) => {
-            let mut active = row.into_active_model();
-            active.failures = Set(failures);
-            active.window_started_at = Set(now);
-            active.blocked_until = Set(blocked_until);
-            active.update(db).await?;
+    // so a patient guesser never gets back to the free tries while still guessing. The count
+    // moves in one statement: concurrent failures read-then-wrote the same old count and lost
+    // all but one (a burst of guesses counted as one).
+    let cutoff = now - settings.login_window();
+    let counted = login_throttle::Entity::update_many()
+        .col_expr(
+            Column::Failures,
+            Expr::case(
+                Expr::col(Column::WindowStartedAt).gt(cutoff),
+                Expr::col(Column::Failures).add(1),
+            )
+            .finally(1)
+            .into(),
+        )
+        .col_expr(Column::WindowStartedAt, Expr::value(now))
+        .filter(Column::Key.eq(key))
+        .exec(db)
+        .await?;
+    if counted.rows_affected == 0 {
+        let inserted = login_throttle::ActiveModel {
+            key: Set(key.to_owned()),
+            failures: Set(1),
+            window_started_at: Set(now),
+            blocked_until: Set(block(1, max, settings).map(|delay| now + delay)),
         }
-        None => {
-            login_throttle::ActiveModel {
-                key: Set(key.to_owned()),
-                failures: Set(failures),
-                window_started_at: Set(now),
-                blocked_until: Set(blocked_until),
+        .insert(db)
+        .await;
+        return match inserted {
+            Ok(_) => Ok(()),
+            // A concurrent failure of the same key inserted it first: count on its row, which
+            // exists now (this was a 500).
+            Err(error) if crm_entity::db_error::is_unique(&error) => {
+                Box::pin(count(db, key, max, settings, now)).await
             }
-            .insert(db)
-            .await?;
-        }
+            Err(error) => Err(error),
+        };
+    }
+    // The count as it stands (ours, or one a concurrent failure raised further) sets the block.
+    let Some(row) = login_throttle::Entity::find_by_id(key.to_owned())
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let blocked_until = block(row.failures, max, settings).map(|delay| now + delay);
+    if blocked_until.is_some() {
+        let mut active = row.into_active_model();
+        active.blocked_until = Set(blocked_until);
+        active.update(db).await?;
     }
     Ok(())
 }
@@ -144,6 +183,18 @@ fn block(failures: i32, max: u32, settings: &AuthSettings) -> Option<chrono::Dur
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_ipv6_client_counts_by_its_64_and_an_ipv4_one_by_its_address() {
+        let a = Keys::new("maria@example.com", "2001:db8:1:2::10".parse().ok());
+        let b = Keys::new("maria@example.com", "2001:db8:1:2:ffff::1".parse().ok());
+        let other = Keys::new("maria@example.com", "2001:db8:1:3::10".parse().ok());
+        let v4 = Keys::new("maria@example.com", "::ffff:203.0.113.7".parse().ok());
+        assert_eq!((&a.pair, &a.address), (&b.pair, &b.address));
+        assert_ne!(a.address, other.address);
+        assert_eq!(a.address, "ip:2001:db8:1:2::/64");
+        assert_eq!(v4.address, "ip:203.0.113.7");
+    }
+
     use super::*;
 
     #[test]

@@ -77,10 +77,20 @@ fn neutralise(cell: &str) -> String {
 /// [`neutralise`] for every line of a text that is written at the start of lines (a text report
 /// pasted into a spreadsheet makes each line a cell).
 fn neutralise_lines(text: &str) -> String {
-    text.split('\n')
-        .map(neutralise)
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut out = String::with_capacity(text.len());
+    let mut line_start = true;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        // The CR of a CRLF only ends its line; a lone CR starts a cell of its own.
+        let line_end = c == '\r' && chars.peek() == Some(&'\n');
+        if line_start && !line_end && FORMULA_STARTS.contains(&c) {
+            out.push('\'');
+        }
+        out.push(c);
+        // A lone CR ends a line too (old Mac text, or typed on purpose).
+        line_start = c == '\n' || c == '\r';
+    }
+    out
 }
 
 /// One CSV record ending in CRLF; a field is quoted when it holds the delimiter, a quote, CR or
@@ -251,7 +261,10 @@ mod tests {
         // Inside one quoted cell a line start is not a cell start: the body is kept.
         assert!(csv.ends_with(";\"ok\n=1+1\n\r-x\"\r\n"), "{csv}");
         let text = text_block(&row);
-        assert!(text.contains("\nok\n'=1+1\n'\r-x\n"), "{text}");
+        assert!(text.contains("\nok\n'=1+1\n'\r'-x\n"), "{text}");
+        row.first_interaction.as_mut().unwrap().body = "a\r\n\r\n@b\r=c".to_owned();
+        let text = text_block(&row);
+        assert!(text.contains("\na\r\n\r\n'@b\r'=c\n"), "{text}");
     }
 
     #[test]

@@ -56,7 +56,7 @@ impl ErrorCode for NfeError {
             NfeError::OrderClosed(_) => Code::Conflict,
             NfeError::StaleVersion { .. } => Code::PreconditionFailed,
             NfeError::Validation(_) => Code::ValidationFailed,
-            NfeError::Database(_) => Code::Internal,
+            NfeError::Database(e) => crm_entity::db_error::code(e),
         }
     }
 
