@@ -24,3 +24,21 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// The columns every order line has, as `crm_core::order` reads them back into a response.
+impl From<Model> for crm_core::order::StoredLine {
+    fn from(item: Model) -> Self {
+        Self {
+            position: item.position,
+            description: item.description,
+            product_code: item.product_code,
+            quantity: item.quantity,
+            unit: item.unit,
+            unit_price: item.unit_price,
+            discount: item.discount,
+            gross_cents: item.gross_cents,
+            discount_cents: item.discount_cents,
+            total_cents: item.total_cents,
+        }
+    }
+}

@@ -248,18 +248,7 @@ fn item_rows(purchase_id: Uuid, content: &Content) -> Vec<purchase_items::Model>
 }
 
 fn item_response(item: purchase_items::Model) -> ItemResponse {
-    ItemResponse::from(StoredLine {
-        position: item.position,
-        description: item.description,
-        product_code: item.product_code,
-        quantity: item.quantity,
-        unit: item.unit,
-        unit_price: item.unit_price,
-        discount: item.discount,
-        gross_cents: item.gross_cents,
-        discount_cents: item.discount_cents,
-        total_cents: item.total_cents,
-    })
+    ItemResponse::from(StoredLine::from(item))
 }
 
 pub(crate) fn money(cents: i64) -> String {

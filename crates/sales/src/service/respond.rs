@@ -62,16 +62,5 @@ pub(super) fn version_response(
 }
 
 fn item_response(item: sale_items::Model) -> ItemResponse {
-    ItemResponse::from(StoredLine {
-        position: item.position,
-        description: item.description,
-        product_code: item.product_code,
-        quantity: item.quantity,
-        unit: item.unit,
-        unit_price: item.unit_price,
-        discount: item.discount,
-        gross_cents: item.gross_cents,
-        discount_cents: item.discount_cents,
-        total_cents: item.total_cents,
-    })
+    ItemResponse::from(StoredLine::from(item))
 }
